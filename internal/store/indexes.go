@@ -1,0 +1,50 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// indexes lists every secondary index. Unique indexes carry invariants; the others serve
+// queries that MongoDB would otherwise answer by scanning.
+var indexes = map[string][]mongo.IndexModel{
+	collUsers: {
+		{Keys: bson.D{{Key: "email", Value: 1}}, Options: options.Index().SetName("email_unique").SetUnique(true)},
+	},
+	collRefreshTokens: {
+		// One successor per token: a replayed refresh token cannot fork the session.
+		{Keys: bson.D{{Key: "parentHash", Value: 1}}, Options: options.Index().SetName("parent_unique").SetUnique(true).SetSparse(true)},
+		{Keys: bson.D{{Key: "sessionId", Value: 1}}, Options: options.Index().SetName("session")},
+	},
+	collOrganisations: {
+		{Keys: bson.D{{Key: "members.userId", Value: 1}}, Options: options.Index().SetName("member")},
+	},
+}
+
+// ensureIndexes creates missing indexes; creating an existing index is a no-op, so every
+// start-up runs it.
+func (s *Store) ensureIndexes(ctx context.Context) error {
+	for coll, models := range indexes {
+		if _, err := s.coll(coll).Indexes().CreateMany(ctx, models); err != nil {
+			return fmt.Errorf("store: create indexes on %s: %w", coll, err)
+		}
+	}
+	return nil
+}
+
+// IndexNames lists the indexes of a collection, for tests that assert invariants rest on them.
+func (s *Store) IndexNames(ctx context.Context, collection string) ([]string, error) {
+	specs, err := s.coll(collection).Indexes().ListSpecifications(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: list indexes: %w", err)
+	}
+	names := make([]string, len(specs))
+	for i, sp := range specs {
+		names[i] = sp.Name
+	}
+	return names, nil
+}

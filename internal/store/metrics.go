@@ -1,0 +1,35 @@
+package store
+
+import (
+	"context"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.mongodb.org/mongo-driver/v2/event"
+)
+
+// Metrics records the latency of every database command.
+type Metrics struct {
+	commands *prometheus.HistogramVec
+}
+
+// NewMetrics registers the store's metrics with reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{commands: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "mitwirken_store_command_duration_seconds",
+		Help:    "Latency of database commands by command name and outcome.",
+		Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
+	}, []string{"command", "outcome"})}
+	reg.MustRegister(m.commands)
+	return m
+}
+
+func (m *Metrics) commandMonitor() *event.CommandMonitor {
+	return &event.CommandMonitor{
+		Succeeded: func(_ context.Context, e *event.CommandSucceededEvent) {
+			m.commands.WithLabelValues(e.CommandName, "ok").Observe(e.Duration.Seconds())
+		},
+		Failed: func(_ context.Context, e *event.CommandFailedEvent) {
+			m.commands.WithLabelValues(e.CommandName, "error").Observe(e.Duration.Seconds())
+		},
+	}
+}
