@@ -56,6 +56,10 @@ type Repo interface {
 	InsertSession(ctx context.Context, s *Session) error
 	Session(ctx context.Context, id string) (Session, error)
 	RevokeSession(ctx context.Context, id string, at time.Time) error
+	// TouchSession records that the session was used, which keeps it from being pruned.
+	TouchSession(ctx context.Context, id string, at time.Time) error
+	// PruneSessions deletes sessions unused since before and refresh tokens expired before now.
+	PruneSessions(ctx context.Context, unusedSince, now time.Time) (int64, error)
 	// InsertRefreshToken returns errs.ErrDuplicate when the parent already has a child, which
 	// means the parent was used before.
 	InsertRefreshToken(ctx context.Context, t RefreshToken) error
@@ -70,4 +74,6 @@ type Throttle interface {
 	Hit(ctx context.Context, key string, window time.Duration) error
 	// Reset forgets the failures for key.
 	Reset(ctx context.Context, key string, window time.Duration) error
+	// Prune deletes counters whose window ended before now.
+	Prune(ctx context.Context, now time.Time) (int64, error)
 }

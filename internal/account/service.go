@@ -242,7 +242,22 @@ func (s *Service) Refresh(ctx context.Context, rawToken string) (Auth, error) {
 	if err := s.checkSession(ctx, rt.SessionID); err != nil {
 		return Auth{}, err
 	}
+	if err := s.repo.TouchSession(ctx, rt.SessionID, s.now()); err != nil {
+		s.log.WarnContext(ctx, "account: touch session", "err", err)
+	}
 	return a, nil
+}
+
+// Prune deletes what sign-in leaves behind once it can no longer be used: sessions idle for
+// longer than a refresh token lives, expired refresh tokens, and ended throttle windows.
+func (s *Service) Prune(ctx context.Context) (int64, error) {
+	now := s.now()
+	n, err := s.repo.PruneSessions(ctx, now.Add(-RefreshTokenTTL), now)
+	if err != nil {
+		return n, errs.Wrap("account: prune sessions", err)
+	}
+	m, err := s.throttle.Prune(ctx, now)
+	return n + m, errs.Wrap("account: prune throttle", err)
 }
 
 func (s *Service) checkSession(ctx context.Context, id string) error {

@@ -43,8 +43,9 @@ func StartEmbedded(ctx context.Context, dataDir, addr string, log *slog.Logger) 
 		Listener:  listener,
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + dir + "/",
-		// FerretDB logs every connection at info level; only its problems interest us.
-		Logger: slog.New(&levelFilter{Handler: log.Handler(), min: slog.LevelWarn}),
+		// FerretDB logs every connection at info level and every command it does not implement
+		// (such as the driver's endSessions) at warn level; only its errors interest us.
+		Logger: slog.New(&levelFilter{Handler: log.Handler(), min: slog.LevelError}),
 	})
 	if err != nil {
 		e.removeSocketDir()

@@ -17,10 +17,12 @@ const (
 )
 
 type sessionDoc struct {
-	ID        string     `bson:"_id"`
-	UserID    string     `bson:"userId"`
-	CreatedAt time.Time  `bson:"createdAt"`
-	RevokedAt *time.Time `bson:"revokedAt,omitempty"`
+	ID        string    `bson:"_id"`
+	UserID    string    `bson:"userId"`
+	CreatedAt time.Time `bson:"createdAt"`
+	// LastUsedAt is set at creation and on every refresh; idle sessions are pruned by it.
+	LastUsedAt time.Time  `bson:"lastUsedAt"`
+	RevokedAt  *time.Time `bson:"revokedAt,omitempty"`
 }
 
 // refreshTokenDoc is keyed by the token's hash. ParentHash has a sparse unique index: a token
@@ -37,7 +39,7 @@ type refreshTokenDoc struct {
 // InsertSession stores a new session and gives it an ID.
 func (a *Accounts) InsertSession(ctx context.Context, sess *account.Session) error {
 	sess.ID = newID()
-	_, err := a.s.coll(collSessions).InsertOne(ctx, sessionDoc{ID: sess.ID, UserID: sess.UserID, CreatedAt: sess.CreatedAt.UTC()})
+	_, err := a.s.coll(collSessions).InsertOne(ctx, sessionDoc{ID: sess.ID, UserID: sess.UserID, CreatedAt: sess.CreatedAt.UTC(), LastUsedAt: sess.CreatedAt.UTC()})
 	if err != nil {
 		return fmt.Errorf("store: insert session: %w", err)
 	}
@@ -90,4 +92,27 @@ func (a *Accounts) RefreshToken(ctx context.Context, hash string) (account.Refre
 	}
 	return account.RefreshToken{Hash: d.Hash, SessionID: d.SessionID, ParentHash: d.ParentHash, UserID: d.UserID,
 		CreatedAt: d.CreatedAt, ExpiresAt: d.ExpiresAt}, nil
+}
+
+// TouchSession records the session's last use.
+func (a *Accounts) TouchSession(ctx context.Context, id string, at time.Time) error {
+	_, err := a.s.coll(collSessions).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+		bson.D{{Key: "$max", Value: bson.D{{Key: "lastUsedAt", Value: at.UTC()}}}})
+	if err != nil {
+		return fmt.Errorf("store: touch session: %w", err)
+	}
+	return nil
+}
+
+// PruneSessions deletes idle sessions and expired refresh tokens.
+func (a *Accounts) PruneSessions(ctx context.Context, unusedSince, now time.Time) (int64, error) {
+	sessions, err := a.s.coll(collSessions).DeleteMany(ctx, bson.D{{Key: "lastUsedAt", Value: bson.D{{Key: "$lt", Value: unusedSince.UTC()}}}})
+	if err != nil {
+		return 0, fmt.Errorf("store: prune sessions: %w", err)
+	}
+	tokens, err := a.s.coll(collRefreshTokens).DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lt", Value: now.UTC()}}}})
+	if err != nil {
+		return sessions.DeletedCount, fmt.Errorf("store: prune refresh tokens: %w", err)
+	}
+	return sessions.DeletedCount + tokens.DeletedCount, nil
 }

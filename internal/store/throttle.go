@@ -81,9 +81,9 @@ func (t *Throttle) Reset(ctx context.Context, key string, window time.Duration) 
 	return nil
 }
 
-// PruneThrottle deletes counters whose window has ended.
-func (s *Store) PruneThrottle(ctx context.Context, now time.Time) (int64, error) {
-	res, err := s.coll(collThrottle).DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lte", Value: now.UTC()}}}})
+// Prune deletes counters whose window has ended.
+func (t *Throttle) Prune(ctx context.Context, now time.Time) (int64, error) {
+	res, err := t.s.coll(collThrottle).DeleteMany(ctx, bson.D{{Key: "expiresAt", Value: bson.D{{Key: "$lte", Value: now.UTC()}}}})
 	if err != nil {
 		return 0, fmt.Errorf("store: prune throttle: %w", err)
 	}

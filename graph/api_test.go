@@ -1,0 +1,102 @@
+package graph_test
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mitwirken/mitwirken/graph"
+	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/auth"
+	"github.com/mitwirken/mitwirken/internal/gqltest"
+	"github.com/mitwirken/mitwirken/internal/organisation"
+	"github.com/mitwirken/mitwirken/internal/store"
+	"github.com/mitwirken/mitwirken/internal/store/storetest"
+)
+
+var testKey = []byte(strings.Repeat("test-signing-key-", 3))
+
+// api is the GraphQL endpoint over the real HTTP stack on a fresh database.
+type api struct {
+	gqltest.Client
+	store *store.Store
+	logs  *lockedBuffer
+	url   string
+}
+
+func newAPI(t *testing.T, tune ...func(*graph.Options)) *api {
+	t.Helper()
+	st := storetest.New(t)
+	logs := &lockedBuffer{}
+	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	tokens, err := auth.NewTokens(testKey, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accounts := account.NewService(st.Accounts(), st.Throttle(), tokens, log)
+	r := &graph.Resolver{Accounts: accounts, Organisations: organisation.NewService(st.Organisations(), accounts)}
+	o := graph.Options{DevMode: true, MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second,
+		MaxDepth: 12, MaxComplexity: 1000, Logger: log, Tokens: tokens}
+	for _, f := range tune {
+		f(&o)
+	}
+	srv := httptest.NewServer(graph.NewHandler(r, o))
+	t.Cleanup(srv.Close)
+	return &api{Client: gqltest.Client{URL: srv.URL}, store: st, logs: logs, url: srv.URL}
+}
+
+type session struct {
+	AccessToken  string `json:"accessToken"`
+	RefreshToken string `json:"refreshToken"`
+	User         struct {
+		ID          string  `json:"id"`
+		DisplayName string  `json:"displayName"`
+		Email       *string `json:"email"`
+	} `json:"user"`
+}
+
+const registerMutation = `mutation Register($input: RegisterInput!) {
+  register(input: $input) { accessToken refreshToken user { id displayName email } }
+}`
+
+const loginMutation = `mutation Login($input: LoginInput!) {
+  login(input: $input) { accessToken refreshToken user { id displayName email } }
+}`
+
+const refreshMutation = `mutation Refresh($t: String!) {
+  refreshSession(refreshToken: $t) { accessToken refreshToken user { id } }
+}`
+
+const testPassword = "a long enough passphrase"
+
+// register signs up a user and returns their session.
+func (a *api) register(t *testing.T, email, name string) session {
+	t.Helper()
+	var out struct{ Register session }
+	a.Do(t, registerMutation, map[string]any{"input": map[string]any{
+		"email": email, "password": testPassword, "displayName": name,
+	}}).OK(t, &out)
+	return out.Register
+}
+
+// lockedBuffer collects log output written from many goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

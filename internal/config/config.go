@@ -1,0 +1,182 @@
+// Package config reads the process configuration from the environment once, validates all of
+// it and reports every bad value with the variable's name.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the configuration of the server and the worker.
+type Config struct {
+	ListenAddr   string
+	MongoURI     string // empty: embedded store
+	Database     string
+	DataDir      string
+	EmbeddedAddr string // empty: the embedded store is private to the process
+	DevMode      bool
+	JWTSecret    []byte // empty in dev: generated once and kept in DataDir
+	LogLevel     slog.Level
+
+	MaxBodyBytes    int64
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+	MaxDepth        int
+	MaxComplexity   int
+
+	// Worker runs the scheduled jobs inside the server process.
+	Worker bool
+}
+
+// Embedded reports whether the process owns an embedded store.
+func (c Config) Embedded() bool { return c.MongoURI == "" }
+
+// Var documents one environment variable; the README's table is written from this list.
+type Var struct {
+	Name, Default, Meaning string
+}
+
+// Vars lists every variable the processes read.
+var Vars = []Var{
+	{"LISTEN_ADDR", ":8080", "HTTP address of the server"},
+	{"MONGODB_URI", "", "MongoDB connection string; unset starts the embedded store"},
+	{"MONGODB_DATABASE", "mitwirken", "database name"},
+	{"DATA_DIR", "./data", "files of the embedded store and the development signing key"},
+	{"EMBEDDED_MONGO_ADDR", "127.0.0.1:27017", "loopback address where the embedded store also listens (for `worker`, mongosh); `off` disables it"},
+	{"DEV_MODE", "on with the embedded store, else off", "GraphiQL at /, introspection"},
+	{"JWT_SECRET", "", "key for access tokens, at least 32 bytes; required with MONGODB_URI, generated into DATA_DIR otherwise"},
+	{"LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"MAX_BODY_BYTES", "1048576", "largest accepted request body"},
+	{"REQUEST_TIMEOUT", "15s", "time limit of one query or mutation"},
+	{"SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may finish after SIGTERM"},
+	{"MAX_QUERY_DEPTH", "12", "deepest accepted selection nesting"},
+	{"MAX_QUERY_COMPLEXITY", "1000", "largest accepted query complexity"},
+	{"WORKER", "on with the embedded store, else off", "run the scheduled jobs inside the server"},
+}
+
+// Load reads and validates the configuration. getenv is os.Getenv in production.
+func Load(getenv func(string) string) (Config, error) {
+	p := parser{getenv: getenv}
+	c := Config{
+		ListenAddr:   p.str("LISTEN_ADDR", ":8080"),
+		MongoURI:     strings.TrimSpace(getenv("MONGODB_URI")),
+		Database:     p.str("MONGODB_DATABASE", "mitwirken"),
+		DataDir:      p.str("DATA_DIR", "./data"),
+		EmbeddedAddr: p.str("EMBEDDED_MONGO_ADDR", "127.0.0.1:27017"),
+		LogLevel:     p.level("LOG_LEVEL"),
+
+		MaxBodyBytes:    int64(p.intRange("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),
+		RequestTimeout:  p.duration("REQUEST_TIMEOUT", 15*time.Second),
+		ShutdownTimeout: p.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
+		MaxDepth:        p.intRange("MAX_QUERY_DEPTH", 12, 2, 50),
+		MaxComplexity:   p.intRange("MAX_QUERY_COMPLEXITY", 1000, 10, 100000),
+	}
+	c.DevMode = p.boolean("DEV_MODE", c.Embedded())
+	c.Worker = p.boolean("WORKER", c.Embedded())
+	if strings.EqualFold(c.EmbeddedAddr, "off") {
+		c.EmbeddedAddr = ""
+	} else if c.Embedded() {
+		p.loopback("EMBEDDED_MONGO_ADDR", c.EmbeddedAddr)
+	}
+	if _, _, err := net.SplitHostPort(c.ListenAddr); err != nil {
+		p.fail("LISTEN_ADDR", "%q is not host:port (e.g. :8080)", c.ListenAddr)
+	}
+	if s := getenv("JWT_SECRET"); s != "" {
+		if len(s) < 32 {
+			p.fail("JWT_SECRET", "must be at least 32 bytes, has %d", len(s))
+		}
+		c.JWTSecret = []byte(s)
+	} else if !c.Embedded() {
+		p.fail("JWT_SECRET", "is required when MONGODB_URI is set")
+	}
+	return c, errors.Join(p.errs...)
+}
+
+type parser struct {
+	getenv func(string) string
+	errs   []error
+}
+
+func (p *parser) fail(name, format string, args ...any) {
+	p.errs = append(p.errs, fmt.Errorf("config: %s %s", name, fmt.Sprintf(format, args...)))
+}
+
+func (p *parser) str(name, def string) string {
+	if v := strings.TrimSpace(p.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (p *parser) boolean(name string, def bool) bool {
+	switch strings.ToLower(strings.TrimSpace(p.getenv(name))) {
+	case "":
+		return def
+	case "1", "true", "on", "yes":
+		return true
+	case "0", "false", "off", "no":
+		return false
+	default:
+		p.fail(name, "must be on or off, is %q", p.getenv(name))
+		return def
+	}
+}
+
+func (p *parser) intRange(name string, def, lo, hi int) int {
+	s := strings.TrimSpace(p.getenv(name))
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		p.fail(name, "must be a whole number from %d to %d, is %q", lo, hi, s)
+		return def
+	}
+	return n
+}
+
+func (p *parser) duration(name string, def time.Duration) time.Duration {
+	s := strings.TrimSpace(p.getenv(name))
+	if s == "" {
+		return def
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		p.fail(name, "must be a positive duration such as 15s, is %q", s)
+		return def
+	}
+	return d
+}
+
+func (p *parser) level(name string) slog.Level {
+	var l slog.Level
+	s := strings.TrimSpace(p.getenv(name))
+	if s == "" {
+		return slog.LevelInfo
+	}
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		p.fail(name, "must be debug, info, warn or error, is %q", s)
+	}
+	return l
+}
+
+// loopback refuses an address other processes on the network could reach: the embedded store
+// has no authentication.
+func (p *parser) loopback(name, addr string) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		p.fail(name, "%q is not host:port", addr)
+		return
+	}
+	if host == "localhost" {
+		return
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		p.fail(name, "must be a loopback address such as 127.0.0.1:27017, is %q (the embedded store has no authentication)", addr)
+	}
+}

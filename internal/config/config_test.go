@@ -1,0 +1,79 @@
+package config
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaultsToEmbeddedDevelopment(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Embedded() || !c.DevMode || !c.Worker || c.ListenAddr != ":8080" || c.DataDir != "./data" ||
+		c.EmbeddedAddr != "127.0.0.1:27017" || c.MaxBodyBytes != 1<<20 || c.RequestTimeout != 15*time.Second {
+		t.Fatalf("Load() = %+v", c)
+	}
+}
+
+func TestLoadWithMongoDBIsProduction(t *testing.T) {
+	c, err := Load(env(map[string]string{"MONGODB_URI": "mongodb://db:27017", "JWT_SECRET": strings.Repeat("k", 32)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DevMode || c.Worker || c.Embedded() {
+		t.Fatalf("Load() = %+v, want production defaults", c)
+	}
+}
+
+func TestLoadNamesEveryBadValue(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"MONGODB_URI":     "mongodb://db:27017",
+		"LISTEN_ADDR":     "8080",
+		"MAX_BODY_BYTES":  "lots",
+		"REQUEST_TIMEOUT": "-1s",
+		"DEV_MODE":        "maybe",
+		"LOG_LEVEL":       "loud",
+		"MAX_QUERY_DEPTH": "1000",
+	}))
+	if err == nil {
+		t.Fatal("Load() accepted bad values")
+	}
+	for _, name := range []string{"LISTEN_ADDR", "MAX_BODY_BYTES", "REQUEST_TIMEOUT", "DEV_MODE", "LOG_LEVEL", "MAX_QUERY_DEPTH", "JWT_SECRET"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s:\n%v", name, err)
+		}
+	}
+}
+
+func TestEmbeddedStoreOnlyListensOnLoopback(t *testing.T) {
+	tests := []struct {
+		addr string
+		ok   bool
+	}{
+		{"127.0.0.1:27017", true},
+		{"localhost:27018", true},
+		{"[::1]:27017", true},
+		{"off", true},
+		{"0.0.0.0:27017", false},
+		{"192.168.1.5:27017", false},
+		{"27017", false},
+	}
+	for _, tt := range tests {
+		_, err := Load(env(map[string]string{"EMBEDDED_MONGO_ADDR": tt.addr}))
+		if (err == nil) != tt.ok {
+			t.Errorf("EMBEDDED_MONGO_ADDR=%s: err = %v, want ok %v", tt.addr, err, tt.ok)
+		}
+	}
+}
+
+func TestShortJWTSecretIsRefused(t *testing.T) {
+	if _, err := Load(env(map[string]string{"JWT_SECRET": "short"})); err == nil || !strings.Contains(err.Error(), "JWT_SECRET") {
+		t.Fatalf("err = %v, want JWT_SECRET named", err)
+	}
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/mitwirken/mitwirken/graph"
+	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/auth"
+	"github.com/mitwirken/mitwirken/internal/config"
+	"github.com/mitwirken/mitwirken/internal/organisation"
+	"github.com/mitwirken/mitwirken/internal/schedule"
+	"github.com/mitwirken/mitwirken/internal/store"
+)
+
+// run serves until ctx ends, then lets in-flight requests finish and closes the store. ready,
+// if not nil, receives the listening address once requests are accepted.
+func run(ctx context.Context, getenv func(string) string, logOut io.Writer, ready chan<- string) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+
+	storeCfg := store.Config{URI: cfg.MongoURI, Database: cfg.Database, DataDir: cfg.DataDir,
+		EmbeddedAddr: cfg.EmbeddedAddr, Logger: log, Metrics: store.NewMetrics(reg)}
+	st, err := store.Open(ctx, storeCfg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := st.Close(closeCtx); err != nil {
+			log.Error("close store", "err", err)
+		}
+	}()
+
+	key := cfg.JWTSecret
+	if len(key) == 0 {
+		if key, err = auth.LoadOrCreateKey(filepath.Join(cfg.DataDir, "jwt.key")); err != nil {
+			return err
+		}
+	}
+	tokens, err := auth.NewTokens(key, nil)
+	if err != nil {
+		return err
+	}
+	accounts := account.NewService(st.Accounts(), st.Throttle(), tokens, log)
+	resolver := &graph.Resolver{
+		Accounts:      accounts,
+		Organisations: organisation.NewService(st.Organisations(), accounts),
+	}
+	gql := graph.NewHandler(resolver, graph.Options{
+		DevMode: cfg.DevMode, MaxBodyBytes: cfg.MaxBodyBytes, RequestTimeout: cfg.RequestTimeout,
+		MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity,
+		Logger: log, Metrics: graph.NewMetrics(reg), Tokens: tokens,
+	})
+
+	var draining atomic.Bool
+	// Requests, including hijacked WebSocket connections, live in baseCtx; it ends after the
+	// graceful shutdown so subscriptions close too.
+	baseCtx, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelBase()
+	srv := &http.Server{
+		Handler:           routes(gql, st, reg, cfg.DevMode, &draining),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		BaseContext:       func(net.Listener) context.Context { return baseCtx },
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("server: listen: %w", err)
+	}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+
+	if cfg.Worker {
+		runner, err := schedule.NewRunner(baseCtx, schedule.Jobs(accounts), log)
+		if err != nil {
+			return err
+		}
+		runner.Start()
+		defer runner.Stop(context.WithoutCancel(ctx))
+	}
+
+	log.Info("listening", "addr", ln.Addr().String(), "embeddedStore", cfg.Embedded(), "devMode", cfg.DevMode, "worker", cfg.Worker)
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+
+	select {
+	case err := <-serveErr:
+		return fmt.Errorf("server: serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	draining.Store(true)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	cancelBase()
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
