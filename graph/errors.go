@@ -50,6 +50,9 @@ func presentErrors(log *slog.Logger) graphql.ErrorPresenterFunc {
 			}
 			return gqlErr
 		}
+		if msg, ok := transportMessage(gqlErr.Message); ok {
+			return &gqlerror.Error{Message: msg, Path: gqlErr.Path, Extensions: map[string]any{"code": errs.Invalid.String()}}
+		}
 		log.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String(), "operation", operationName(ctx))
 		return &gqlerror.Error{
 			Message:    internalMessage,
@@ -57,6 +60,21 @@ func presentErrors(log *slog.Logger) graphql.ErrorPresenterFunc {
 			Extensions: map[string]any{"code": errs.Internal.String()},
 		}
 	}
+}
+
+// transportMessage recognises the errors gqlgen raises, without a code, for requests it cannot
+// read. Its decode error echoes the whole body, which may hold a password, so the message is
+// replaced and never logged.
+func transportMessage(msg string) (string, bool) {
+	switch {
+	case strings.HasPrefix(msg, "could not read request body"):
+		return "request body could not be read or is too large", true
+	case strings.HasPrefix(msg, "json request body could not be decoded"):
+		return "request body is not a valid GraphQL request in JSON", true
+	case msg == "introspection disabled":
+		return "introspection is disabled", true
+	}
+	return "", false
 }
 
 // pathField turns an input path such as variable.input.email into the argument-relative

@@ -29,8 +29,12 @@ var indexes = map[string][]mongo.IndexModel{
 // start-up runs it.
 func (s *Store) ensureIndexes(ctx context.Context) error {
 	for coll, models := range indexes {
-		if _, err := s.coll(coll).Indexes().CreateMany(ctx, models); err != nil {
-			return fmt.Errorf("store: create indexes on %s: %w", coll, err)
+		// One at a time: the embedded store panics on some createIndexes commands that
+		// carry several indexes.
+		for _, m := range models {
+			if _, err := s.coll(coll).Indexes().CreateOne(ctx, m); err != nil {
+				return fmt.Errorf("store: create indexes on %s: %w", coll, err)
+			}
 		}
 	}
 	return nil
