@@ -59,7 +59,9 @@ func TestOversizedBodiesAreRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	var chunked struct{ Errors []struct{ Extensions map[string]any } }
+	var chunked struct {
+		Errors []struct{ Extensions map[string]any }
+	}
 	if err := json.NewDecoder(res.Body).Decode(&chunked); err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,9 @@ type orgView struct {
 
 func (a *api) createOrg(t *testing.T, token, name string) orgView {
 	t.Helper()
-	var out struct{ CreateOrganisation struct{ Organisation orgView } }
+	var out struct {
+		CreateOrganisation struct{ Organisation orgView }
+	}
 	a.As(token).Do(t, createOrgMutation, map[string]any{"input": map[string]any{"name": name, "description": "Hilfe vor Ort"}}).OK(t, &out)
 	return out.CreateOrganisation.Organisation
 }
@@ -152,7 +154,9 @@ func TestOrganisationBadInput(t *testing.T) {
 	a.Do(t, createOrgMutation, map[string]any{"input": map[string]any{"name": "Anonym e.V."}}).Fails(t, "UNAUTHENTICATED", "")
 
 	var me struct {
-		Me struct{ Memberships []struct{ Organisation struct{ Name string } } }
+		Me struct {
+			Memberships []struct{ Organisation struct{ Name string } }
+		}
 	}
 	as.Do(t, `{ me { memberships { organisation { name } } } }`, nil).OK(t, &me)
 	names := []string{}
