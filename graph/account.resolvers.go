@@ -18,23 +18,23 @@ func (r *mutationResolver) Register(ctx context.Context, input model.RegisterInp
 	if input.Locale != nil {
 		in.Locale = *input.Locale
 	}
-	return authPayload(ctx)(r.Accounts.Register(ctx, in, clientAddr(ctx)))
+	return authPayload(ctx)(r.Svc.Accounts.Register(ctx, in, clientAddr(ctx)))
 }
 
 func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*model.AuthPayload, error) {
-	return authPayload(ctx)(r.Accounts.Login(ctx, account.LoginInput{Email: input.Email, Password: input.Password}, clientAddr(ctx)))
+	return authPayload(ctx)(r.Svc.Accounts.Login(ctx, account.LoginInput{Email: input.Email, Password: input.Password}, clientAddr(ctx)))
 }
 
 func (r *mutationResolver) RefreshSession(ctx context.Context, refreshToken string) (*model.AuthPayload, error) {
-	return authPayload(ctx)(r.Accounts.Refresh(ctx, refreshToken))
+	return authPayload(ctx)(r.Svc.Accounts.Refresh(ctx, refreshToken))
 }
 
 func (r *mutationResolver) Logout(ctx context.Context, refreshToken string) (bool, error) {
-	return r.Accounts.Logout(ctx, refreshToken)
+	return r.Svc.Accounts.Logout(ctx, refreshToken)
 }
 
 func (r *queryResolver) Me(ctx context.Context) (*account.User, error) {
-	u, ok, err := r.Accounts.Me(ctx, viewer(ctx))
+	u, ok, err := r.Svc.Accounts.Me(ctx, viewer(ctx))
 	if !ok {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (r *userResolver) Memberships(ctx context.Context, obj *account.User) ([]*o
 	if actor.UserID != obj.ID {
 		return nil, nil
 	}
-	return pointers(r.Organisations.MembershipsOf(ctx, actor))
+	return pointers(r.Svc.Organisations.MembershipsOf(ctx, actor))
 }
 
 func (r *Resolver) User() UserResolver { return &userResolver{r} }

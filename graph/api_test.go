@@ -12,8 +12,11 @@ import (
 	"github.com/mitwirken/mitwirken/graph"
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/auth"
+	"github.com/mitwirken/mitwirken/internal/engagement"
 	"github.com/mitwirken/mitwirken/internal/gqltest"
+	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
+	"github.com/mitwirken/mitwirken/internal/signup"
 	"github.com/mitwirken/mitwirken/internal/store"
 	"github.com/mitwirken/mitwirken/internal/store/storetest"
 )
@@ -37,8 +40,16 @@ func newAPI(t *testing.T, tune ...func(*graph.Options)) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
+	events := engagement.NewRecorder(st.Events(), log)
 	accounts := account.NewService(st.Accounts(), st.Throttle(), tokens, log)
-	r := &graph.Resolver{Accounts: accounts, Organisations: organisation.NewService(st.Organisations(), accounts)}
+	orgs := organisation.NewService(st.Organisations(), accounts)
+	opps := opportunity.NewService(st.Opportunities(), orgs, events, log)
+	signups := signup.NewService(st.Signups(), opps, accounts, events, log, signup.Config{Exclusive: true})
+	opps.SetOccupancy(signups)
+	if err := signups.Preload(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	r := &graph.Resolver{Svc: graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups}}
 	o := graph.Options{DevMode: true, MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second,
 		MaxDepth: 12, MaxComplexity: 1000, Logger: log, Tokens: tokens}
 	for _, f := range tune {

@@ -2,12 +2,16 @@ package graph
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
+	"strings"
+	"time"
 
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/mitwirken/mitwirken/graph/model"
 	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/organisation"
 )
@@ -63,7 +67,7 @@ func authPayload(ctx context.Context) func(account.Auth, error) (*model.AuthPayl
 		if err != nil {
 			return nil, err
 		}
-		signIn(ctx, a.User.ID)
+		signIn(ctx, auth.Actor{UserID: a.User.ID, Locale: string(a.User.Locale)})
 		return &model.AuthPayload{AccessToken: a.AccessToken, AccessTokenExpiresAt: a.AccessExpiresAt, RefreshToken: a.RefreshToken, User: a.User}, nil
 	}
 }
@@ -73,4 +77,60 @@ func organisationPayload(o organisation.Organisation, err error) (*model.Organis
 		return nil, err
 	}
 	return &model.OrganisationPayload{Organisation: &o}, nil
+}
+
+const (
+	defaultPageSize = 20
+	maxPageSize     = 100
+)
+
+// pageSize checks the first argument of a connection.
+func pageSize(first *int) (int, error) {
+	if first == nil {
+		return defaultPageSize, nil
+	}
+	if *first < 0 || *first > maxPageSize {
+		return 0, errs.InvalidField("first", "first must be from 0 to %d", maxPageSize)
+	}
+	return *first, nil
+}
+
+// Cursors are opaque to clients: a prefix for the kind of list and the position's ID.
+func encodeCursor(kind, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(kind + ":" + id))
+}
+
+func decodeCursor(kind string, after *string) (string, error) {
+	if after == nil || *after == "" {
+		return "", nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(*after)
+	id, ok := strings.CutPrefix(string(raw), kind+":")
+	if err != nil || !ok || id == "" {
+		return "", errs.InvalidField("after", "not a cursor of this list")
+	}
+	return id, nil
+}
+
+func pageInfo(hasNext bool, lastCursor string) model.PageInfo {
+	p := model.PageInfo{HasNextPage: hasNext}
+	if lastCursor != "" {
+		p.EndCursor = &lastCursor
+	}
+	return p
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func optionalTime(t time.Time, loc *time.Location) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.In(loc)
+	return &t
 }

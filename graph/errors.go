@@ -37,6 +37,9 @@ func presentErrors(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if field != "" {
 				gqlErr.Extensions["field"] = field
 			}
+			for k, v := range de.Detail {
+				gqlErr.Extensions[k] = v
+			}
 			if de.RetryAfter > 0 {
 				gqlErr.Extensions["retryAfterSeconds"] = int(math.Ceil(de.RetryAfter.Seconds()))
 			}

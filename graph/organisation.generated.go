@@ -735,6 +735,16 @@ func (ec *executionContext) marshalNOrganisation2githubᚗcomᚋmitwirkenᚋmitw
 	return ec._Organisation(ctx, sel, &v)
 }
 
+func (ec *executionContext) marshalNOrganisation2ᚖgithubᚗcomᚋmitwirkenᚋmitwirkenᚋinternalᚋorganisationᚐOrganisation(ctx context.Context, sel ast.SelectionSet, v *organisation.Organisation) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._Organisation(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNOrganisationMember2ᚖgithubᚗcomᚋmitwirkenᚋmitwirkenᚋinternalᚋorganisationᚐMember(ctx context.Context, sel ast.SelectionSet, v *organisation.Member) graphql.Marshaler {
 	if v == nil {
 		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {

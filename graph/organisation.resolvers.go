@@ -14,18 +14,18 @@ import (
 )
 
 func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.CreateOrganisationInput) (*model.OrganisationPayload, error) {
-	o, err := r.Organisations.Create(ctx, viewer(ctx), organisation.CreateInput{
+	o, err := r.Svc.Organisations.Create(ctx, viewer(ctx), organisation.CreateInput{
 		Name: input.Name, Description: deref(input.Description), ContactEmail: deref(input.ContactEmail),
 	})
 	return organisationPayload(o, err)
 }
 
 func (r *mutationResolver) AddOrganisationMember(ctx context.Context, organisationID string, email string, role organisation.Role) (*model.OrganisationPayload, error) {
-	return organisationPayload(r.Organisations.AddMember(ctx, viewer(ctx), organisationID, email, role))
+	return organisationPayload(r.Svc.Organisations.AddMember(ctx, viewer(ctx), organisationID, email, role))
 }
 
 func (r *mutationResolver) RemoveOrganisationMember(ctx context.Context, organisationID string, userID string) (*model.OrganisationPayload, error) {
-	return organisationPayload(r.Organisations.RemoveMember(ctx, viewer(ctx), organisationID, userID))
+	return organisationPayload(r.Svc.Organisations.RemoveMember(ctx, viewer(ctx), organisationID, userID))
 }
 
 func (r *organisationResolver) MyRole(ctx context.Context, obj *organisation.Organisation) (*organisation.Role, error) {
@@ -37,7 +37,7 @@ func (r *organisationResolver) MyRole(ctx context.Context, obj *organisation.Org
 }
 
 func (r *organisationResolver) Members(ctx context.Context, obj *organisation.Organisation) ([]*organisation.Member, error) {
-	return pointers(r.Organisations.Members(viewer(ctx), *obj))
+	return pointers(r.Svc.Organisations.Members(viewer(ctx), *obj))
 }
 
 func (r *organisationMemberResolver) User(ctx context.Context, obj *organisation.Member) (*account.User, error) {
@@ -45,7 +45,7 @@ func (r *organisationMemberResolver) User(ctx context.Context, obj *organisation
 }
 
 func (r *queryResolver) Organisation(ctx context.Context, id string) (*organisation.Organisation, error) {
-	return nullIfNotFound(r.Organisations.Get(ctx, id))
+	return nullIfNotFound(r.Svc.Organisations.Get(ctx, id))
 }
 
 func (r *Resolver) Organisation() OrganisationResolver { return &organisationResolver{r} }

@@ -2,7 +2,9 @@ package graph
 
 import (
 	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
+	"github.com/mitwirken/mitwirken/internal/signup"
 )
 
 //go:generate go tool gqlgen generate
@@ -11,6 +13,15 @@ import (
 // holds the domain services. Resolvers map GraphQL to one domain call and back; rules live in
 // the services.
 type Resolver struct {
+	// Svc is a named field, not embedded: resolver methods such as Query.opportunities
+	// would otherwise shadow the services of the same name.
+	Svc Services
+}
+
+// Services are the domain services the resolvers call.
+type Services struct {
 	Accounts      *account.Service
 	Organisations *organisation.Service
+	Opportunities *opportunity.Service
+	Signups       *signup.Service
 }

@@ -23,10 +23,14 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	HoursTotal() HoursTotalResolver
 	Mutation() MutationResolver
+	Opportunity() OpportunityResolver
 	Organisation() OrganisationResolver
 	OrganisationMember() OrganisationMemberResolver
 	Query() QueryResolver
+	Shift() ShiftResolver
+	Signup() SignupResolver
 	User() UserResolver
 }
 
@@ -41,14 +45,82 @@ type ComplexityRoot struct {
 		User                 func(childComplexity int) int
 	}
 
+	HoursTotal struct {
+		Hours        func(childComplexity int) int
+		Organisation func(childComplexity int) int
+		Year         func(childComplexity int) int
+	}
+
+	Location struct {
+		Address   func(childComplexity int) int
+		Latitude  func(childComplexity int) int
+		Longitude func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddOrganisationMember    func(childComplexity int, organisationID string, email string, role organisation.Role) int
+		AddShift                 func(childComplexity int, input model.AddShiftInput) int
+		ApproveSignup            func(childComplexity int, signupID string, allowOverlap *bool) int
+		CancelOpportunity        func(childComplexity int, id string, reason *string) int
+		CancelShift              func(childComplexity int, id string, reason *string) int
+		CancelSignup             func(childComplexity int, signupID string) int
+		CheckIn                  func(childComplexity int, signupID string) int
+		CloseOpportunity         func(childComplexity int, id string) int
+		ConfirmHours             func(childComplexity int, signupID string, hours *float64) int
+		CreateOpportunity        func(childComplexity int, input model.CreateOpportunityInput) int
 		CreateOrganisation       func(childComplexity int, input model.CreateOrganisationInput) int
+		DeclineSignup            func(childComplexity int, signupID string) int
+		LogHours                 func(childComplexity int, signupID string, hours float64) int
 		Login                    func(childComplexity int, input model.LoginInput) int
 		Logout                   func(childComplexity int, refreshToken string) int
+		PublishOpportunity       func(childComplexity int, id string) int
+		RecordAttendance         func(childComplexity int, signupID string, attended bool, hours *float64) int
 		RefreshSession           func(childComplexity int, refreshToken string) int
 		Register                 func(childComplexity int, input model.RegisterInput) int
 		RemoveOrganisationMember func(childComplexity int, organisationID string, userID string) int
+		SignUp                   func(childComplexity int, shiftID string) int
+		SignUpVolunteer          func(childComplexity int, shiftID string, email string, allowOverlap *bool) int
+		UpdateOpportunity        func(childComplexity int, id string, input model.UpdateOpportunityInput) int
+		UpdateShift              func(childComplexity int, id string, input model.UpdateShiftInput) int
+	}
+
+	Opportunity struct {
+		AccessibilityNotes  func(childComplexity int) int
+		Category            func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		Description         func(childComplexity int) int
+		EasyLanguageSummary func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Languages           func(childComplexity int) int
+		Location            func(childComplexity int) int
+		Mode                func(childComplexity int) int
+		OnlineURL           func(childComplexity int) int
+		Organisation        func(childComplexity int) int
+		PublishedAt         func(childComplexity int) int
+		RequiredCredentials func(childComplexity int) int
+		RequiredModuleIDs   func(childComplexity int) int
+		RequiresApproval    func(childComplexity int) int
+		Shifts              func(childComplexity int) int
+		Skills              func(childComplexity int) int
+		Status              func(childComplexity int) int
+		StatusReason        func(childComplexity int) int
+		Title               func(childComplexity int) int
+	}
+
+	OpportunityConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	OpportunityEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	OpportunityPayload struct {
+		Opportunity func(childComplexity int) int
+		Warnings    func(childComplexity int) int
 	}
 
 	Organisation struct {
@@ -76,9 +148,68 @@ type ComplexityRoot struct {
 		Organisation func(childComplexity int) int
 	}
 
+	PageInfo struct {
+		EndCursor   func(childComplexity int) int
+		HasNextPage func(childComplexity int) int
+	}
+
 	Query struct {
-		Me           func(childComplexity int) int
-		Organisation func(childComplexity int, id string) int
+		Me            func(childComplexity int) int
+		MyHours       func(childComplexity int, year *int) int
+		MySignups     func(childComplexity int, first *int, after *string) int
+		Opportunities func(childComplexity int, filter *model.OpportunityFilter, first *int, after *string) int
+		Opportunity   func(childComplexity int, id string) int
+		Organisation  func(childComplexity int, id string) int
+		Shift         func(childComplexity int, id string) int
+	}
+
+	Shift struct {
+		Capacity       func(childComplexity int) int
+		ConfirmedCount func(childComplexity int) int
+		Deadline       func(childComplexity int) int
+		EndsAt         func(childComplexity int) int
+		FreePlaces     func(childComplexity int) int
+		ID             func(childComplexity int) int
+		MySignup       func(childComplexity int) int
+		Opportunity    func(childComplexity int) int
+		Signups        func(childComplexity int) int
+		StartsAt       func(childComplexity int) int
+		Status         func(childComplexity int) int
+		StatusReason   func(childComplexity int) int
+		TimeZone       func(childComplexity int) int
+		WaitlistCount  func(childComplexity int) int
+	}
+
+	ShiftPayload struct {
+		Shift func(childComplexity int) int
+	}
+
+	Signup struct {
+		CancelReason     func(childComplexity int) int
+		CheckedInAt      func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Hours            func(childComplexity int) int
+		HoursConfirmed   func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Shift            func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Volunteer        func(childComplexity int) int
+		WaitlistPosition func(childComplexity int) int
+	}
+
+	SignupConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SignupEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	SignupPayload struct {
+		Signup func(childComplexity int) int
 	}
 
 	User struct {
@@ -87,6 +218,11 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Locale      func(childComplexity int) int
 		Memberships func(childComplexity int) int
+	}
+
+	Volunteer struct {
+		DisplayName func(childComplexity int) int
+		Email       func(childComplexity int) int
 	}
 
 	Warning struct {
@@ -135,6 +271,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuthPayload.User(childComplexity), true
 
+	case "HoursTotal.hours":
+		if e.ComplexityRoot.HoursTotal.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoursTotal.Hours(childComplexity), true
+	case "HoursTotal.organisation":
+		if e.ComplexityRoot.HoursTotal.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoursTotal.Organisation(childComplexity), true
+	case "HoursTotal.year":
+		if e.ComplexityRoot.HoursTotal.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HoursTotal.Year(childComplexity), true
+
+	case "Location.address":
+		if e.ComplexityRoot.Location.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Address(childComplexity), true
+	case "Location.latitude":
+		if e.ComplexityRoot.Location.Latitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Latitude(childComplexity), true
+	case "Location.longitude":
+		if e.ComplexityRoot.Location.Longitude == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Location.Longitude(childComplexity), true
+
 	case "Mutation.addOrganisationMember":
 		if e.ComplexityRoot.Mutation.AddOrganisationMember == nil {
 			break
@@ -146,6 +320,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddOrganisationMember(childComplexity, args["organisationId"].(string), args["email"].(string), args["role"].(organisation.Role)), true
+	case "Mutation.addShift":
+		if e.ComplexityRoot.Mutation.AddShift == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addShift_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddShift(childComplexity, args["input"].(model.AddShiftInput)), true
+	case "Mutation.approveSignup":
+		if e.ComplexityRoot.Mutation.ApproveSignup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveSignup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveSignup(childComplexity, args["signupId"].(string), args["allowOverlap"].(*bool)), true
+	case "Mutation.cancelOpportunity":
+		if e.ComplexityRoot.Mutation.CancelOpportunity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelOpportunity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelOpportunity(childComplexity, args["id"].(string), args["reason"].(*string)), true
+	case "Mutation.cancelShift":
+		if e.ComplexityRoot.Mutation.CancelShift == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelShift_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelShift(childComplexity, args["id"].(string), args["reason"].(*string)), true
+	case "Mutation.cancelSignup":
+		if e.ComplexityRoot.Mutation.CancelSignup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelSignup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelSignup(childComplexity, args["signupId"].(string)), true
+	case "Mutation.checkIn":
+		if e.ComplexityRoot.Mutation.CheckIn == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_checkIn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CheckIn(childComplexity, args["signupId"].(string)), true
+	case "Mutation.closeOpportunity":
+		if e.ComplexityRoot.Mutation.CloseOpportunity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeOpportunity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseOpportunity(childComplexity, args["id"].(string)), true
+	case "Mutation.confirmHours":
+		if e.ComplexityRoot.Mutation.ConfirmHours == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmHours(childComplexity, args["signupId"].(string), args["hours"].(*float64)), true
+	case "Mutation.createOpportunity":
+		if e.ComplexityRoot.Mutation.CreateOpportunity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createOpportunity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateOpportunity(childComplexity, args["input"].(model.CreateOpportunityInput)), true
 	case "Mutation.createOrganisation":
 		if e.ComplexityRoot.Mutation.CreateOrganisation == nil {
 			break
@@ -157,6 +430,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateOrganisation(childComplexity, args["input"].(model.CreateOrganisationInput)), true
+	case "Mutation.declineSignup":
+		if e.ComplexityRoot.Mutation.DeclineSignup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declineSignup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclineSignup(childComplexity, args["signupId"].(string)), true
+	case "Mutation.logHours":
+		if e.ComplexityRoot.Mutation.LogHours == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_logHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LogHours(childComplexity, args["signupId"].(string), args["hours"].(float64)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -179,6 +474,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.publishOpportunity":
+		if e.ComplexityRoot.Mutation.PublishOpportunity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishOpportunity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishOpportunity(childComplexity, args["id"].(string)), true
+	case "Mutation.recordAttendance":
+		if e.ComplexityRoot.Mutation.RecordAttendance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordAttendance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordAttendance(childComplexity, args["signupId"].(string), args["attended"].(bool), args["hours"].(*float64)), true
 	case "Mutation.refreshSession":
 		if e.ComplexityRoot.Mutation.RefreshSession == nil {
 			break
@@ -212,6 +529,216 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveOrganisationMember(childComplexity, args["organisationId"].(string), args["userId"].(string)), true
+	case "Mutation.signUp":
+		if e.ComplexityRoot.Mutation.SignUp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_signUp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SignUp(childComplexity, args["shiftId"].(string)), true
+	case "Mutation.signUpVolunteer":
+		if e.ComplexityRoot.Mutation.SignUpVolunteer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_signUpVolunteer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SignUpVolunteer(childComplexity, args["shiftId"].(string), args["email"].(string), args["allowOverlap"].(*bool)), true
+	case "Mutation.updateOpportunity":
+		if e.ComplexityRoot.Mutation.UpdateOpportunity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateOpportunity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateOpportunity(childComplexity, args["id"].(string), args["input"].(model.UpdateOpportunityInput)), true
+	case "Mutation.updateShift":
+		if e.ComplexityRoot.Mutation.UpdateShift == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateShift_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateShift(childComplexity, args["id"].(string), args["input"].(model.UpdateShiftInput)), true
+
+	case "Opportunity.accessibilityNotes":
+		if e.ComplexityRoot.Opportunity.AccessibilityNotes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.AccessibilityNotes(childComplexity), true
+	case "Opportunity.category":
+		if e.ComplexityRoot.Opportunity.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.Category(childComplexity), true
+	case "Opportunity.createdAt":
+		if e.ComplexityRoot.Opportunity.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.CreatedAt(childComplexity), true
+	case "Opportunity.description":
+		if e.ComplexityRoot.Opportunity.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.Description(childComplexity), true
+	case "Opportunity.easyLanguageSummary":
+		if e.ComplexityRoot.Opportunity.EasyLanguageSummary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.EasyLanguageSummary(childComplexity), true
+	case "Opportunity.id":
+		if e.ComplexityRoot.Opportunity.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.ID(childComplexity), true
+	case "Opportunity.languages":
+		if e.ComplexityRoot.Opportunity.Languages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.Languages(childComplexity), true
+	case "Opportunity.location":
+		if e.ComplexityRoot.Opportunity.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.Location(childComplexity), true
+	case "Opportunity.mode":
+		if e.ComplexityRoot.Opportunity.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.Mode(childComplexity), true
+	case "Opportunity.onlineUrl":
+		if e.ComplexityRoot.Opportunity.OnlineURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.OnlineURL(childComplexity), true
+	case "Opportunity.organisation":
+		if e.ComplexityRoot.Opportunity.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.Organisation(childComplexity), true
+	case "Opportunity.publishedAt":
+		if e.ComplexityRoot.Opportunity.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.PublishedAt(childComplexity), true
+	case "Opportunity.requiredCredentials":
+		if e.ComplexityRoot.Opportunity.RequiredCredentials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.RequiredCredentials(childComplexity), true
+	case "Opportunity.requiredModuleIds":
+		if e.ComplexityRoot.Opportunity.RequiredModuleIDs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.RequiredModuleIDs(childComplexity), true
+	case "Opportunity.requiresApproval":
+		if e.ComplexityRoot.Opportunity.RequiresApproval == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.RequiresApproval(childComplexity), true
+	case "Opportunity.shifts":
+		if e.ComplexityRoot.Opportunity.Shifts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.Shifts(childComplexity), true
+	case "Opportunity.skills":
+		if e.ComplexityRoot.Opportunity.Skills == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.Skills(childComplexity), true
+	case "Opportunity.status":
+		if e.ComplexityRoot.Opportunity.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.Status(childComplexity), true
+	case "Opportunity.statusReason":
+		if e.ComplexityRoot.Opportunity.StatusReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.StatusReason(childComplexity), true
+	case "Opportunity.title":
+		if e.ComplexityRoot.Opportunity.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.Title(childComplexity), true
+
+	case "OpportunityConnection.edges":
+		if e.ComplexityRoot.OpportunityConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityConnection.Edges(childComplexity), true
+	case "OpportunityConnection.pageInfo":
+		if e.ComplexityRoot.OpportunityConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityConnection.PageInfo(childComplexity), true
+	case "OpportunityConnection.totalCount":
+		if e.ComplexityRoot.OpportunityConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityConnection.TotalCount(childComplexity), true
+
+	case "OpportunityEdge.cursor":
+		if e.ComplexityRoot.OpportunityEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityEdge.Cursor(childComplexity), true
+	case "OpportunityEdge.node":
+		if e.ComplexityRoot.OpportunityEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityEdge.Node(childComplexity), true
+
+	case "OpportunityPayload.opportunity":
+		if e.ComplexityRoot.OpportunityPayload.Opportunity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityPayload.Opportunity(childComplexity), true
+	case "OpportunityPayload.warnings":
+		if e.ComplexityRoot.OpportunityPayload.Warnings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityPayload.Warnings(childComplexity), true
 
 	case "Organisation.contactEmail":
 		if e.ComplexityRoot.Organisation.ContactEmail == nil {
@@ -295,12 +822,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OrganisationPayload.Organisation(childComplexity), true
 
+	case "PageInfo.endCursor":
+		if e.ComplexityRoot.PageInfo.EndCursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.EndCursor(childComplexity), true
+	case "PageInfo.hasNextPage":
+		if e.ComplexityRoot.PageInfo.HasNextPage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
+
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.myHours":
+		if e.ComplexityRoot.Query.MyHours == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myHours_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyHours(childComplexity, args["year"].(*int)), true
+	case "Query.mySignups":
+		if e.ComplexityRoot.Query.MySignups == nil {
+			break
+		}
+
+		args, err := ec.field_Query_mySignups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MySignups(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.opportunities":
+		if e.ComplexityRoot.Query.Opportunities == nil {
+			break
+		}
+
+		args, err := ec.field_Query_opportunities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Opportunities(childComplexity, args["filter"].(*model.OpportunityFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.opportunity":
+		if e.ComplexityRoot.Query.Opportunity == nil {
+			break
+		}
+
+		args, err := ec.field_Query_opportunity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Opportunity(childComplexity, args["id"].(string)), true
 	case "Query.organisation":
 		if e.ComplexityRoot.Query.Organisation == nil {
 			break
@@ -312,6 +896,209 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organisation(childComplexity, args["id"].(string)), true
+	case "Query.shift":
+		if e.ComplexityRoot.Query.Shift == nil {
+			break
+		}
+
+		args, err := ec.field_Query_shift_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Shift(childComplexity, args["id"].(string)), true
+
+	case "Shift.capacity":
+		if e.ComplexityRoot.Shift.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.Capacity(childComplexity), true
+	case "Shift.confirmedCount":
+		if e.ComplexityRoot.Shift.ConfirmedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.ConfirmedCount(childComplexity), true
+	case "Shift.deadline":
+		if e.ComplexityRoot.Shift.Deadline == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.Deadline(childComplexity), true
+	case "Shift.endsAt":
+		if e.ComplexityRoot.Shift.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.EndsAt(childComplexity), true
+	case "Shift.freePlaces":
+		if e.ComplexityRoot.Shift.FreePlaces == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.FreePlaces(childComplexity), true
+	case "Shift.id":
+		if e.ComplexityRoot.Shift.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.ID(childComplexity), true
+	case "Shift.mySignup":
+		if e.ComplexityRoot.Shift.MySignup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.MySignup(childComplexity), true
+	case "Shift.opportunity":
+		if e.ComplexityRoot.Shift.Opportunity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.Opportunity(childComplexity), true
+	case "Shift.signups":
+		if e.ComplexityRoot.Shift.Signups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.Signups(childComplexity), true
+	case "Shift.startsAt":
+		if e.ComplexityRoot.Shift.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.StartsAt(childComplexity), true
+	case "Shift.status":
+		if e.ComplexityRoot.Shift.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.Status(childComplexity), true
+	case "Shift.statusReason":
+		if e.ComplexityRoot.Shift.StatusReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.StatusReason(childComplexity), true
+	case "Shift.timeZone":
+		if e.ComplexityRoot.Shift.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.TimeZone(childComplexity), true
+	case "Shift.waitlistCount":
+		if e.ComplexityRoot.Shift.WaitlistCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Shift.WaitlistCount(childComplexity), true
+
+	case "ShiftPayload.shift":
+		if e.ComplexityRoot.ShiftPayload.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ShiftPayload.Shift(childComplexity), true
+
+	case "Signup.cancelReason":
+		if e.ComplexityRoot.Signup.CancelReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signup.CancelReason(childComplexity), true
+	case "Signup.checkedInAt":
+		if e.ComplexityRoot.Signup.CheckedInAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signup.CheckedInAt(childComplexity), true
+	case "Signup.createdAt":
+		if e.ComplexityRoot.Signup.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signup.CreatedAt(childComplexity), true
+	case "Signup.hours":
+		if e.ComplexityRoot.Signup.Hours == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signup.Hours(childComplexity), true
+	case "Signup.hoursConfirmed":
+		if e.ComplexityRoot.Signup.HoursConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signup.HoursConfirmed(childComplexity), true
+	case "Signup.id":
+		if e.ComplexityRoot.Signup.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signup.ID(childComplexity), true
+	case "Signup.shift":
+		if e.ComplexityRoot.Signup.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signup.Shift(childComplexity), true
+	case "Signup.status":
+		if e.ComplexityRoot.Signup.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signup.Status(childComplexity), true
+	case "Signup.volunteer":
+		if e.ComplexityRoot.Signup.Volunteer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signup.Volunteer(childComplexity), true
+	case "Signup.waitlistPosition":
+		if e.ComplexityRoot.Signup.WaitlistPosition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Signup.WaitlistPosition(childComplexity), true
+
+	case "SignupConnection.edges":
+		if e.ComplexityRoot.SignupConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignupConnection.Edges(childComplexity), true
+	case "SignupConnection.pageInfo":
+		if e.ComplexityRoot.SignupConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignupConnection.PageInfo(childComplexity), true
+	case "SignupConnection.totalCount":
+		if e.ComplexityRoot.SignupConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignupConnection.TotalCount(childComplexity), true
+
+	case "SignupEdge.cursor":
+		if e.ComplexityRoot.SignupEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignupEdge.Cursor(childComplexity), true
+	case "SignupEdge.node":
+		if e.ComplexityRoot.SignupEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignupEdge.Node(childComplexity), true
+
+	case "SignupPayload.signup":
+		if e.ComplexityRoot.SignupPayload.Signup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignupPayload.Signup(childComplexity), true
 
 	case "User.displayName":
 		if e.ComplexityRoot.User.DisplayName == nil {
@@ -344,6 +1131,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.User.Memberships(childComplexity), true
 
+	case "Volunteer.displayName":
+		if e.ComplexityRoot.Volunteer.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Volunteer.DisplayName(childComplexity), true
+	case "Volunteer.email":
+		if e.ComplexityRoot.Volunteer.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Volunteer.Email(childComplexity), true
+
 	case "Warning.code":
 		if e.ComplexityRoot.Warning.Code == nil {
 			break
@@ -371,9 +1171,15 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
+		ec.unmarshalInputAddShiftInput,
+		ec.unmarshalInputCreateOpportunityInput,
 		ec.unmarshalInputCreateOrganisationInput,
+		ec.unmarshalInputLocationInput,
 		ec.unmarshalInputLoginInput,
+		ec.unmarshalInputOpportunityFilter,
 		ec.unmarshalInputRegisterInput,
+		ec.unmarshalInputUpdateOpportunityInput,
+		ec.unmarshalInputUpdateShiftInput,
 	)
 	first := true
 
@@ -506,6 +1312,210 @@ type User {
   memberships: [OrganisationMembership!]
 }
 `, BuiltIn: false},
+	{Name: "../schema/opportunity.graphqls", Input: `extend type Query {
+  "An opportunity; drafts only for the organisation's staff. Null when there is none to see."
+  opportunity(id: ID!): Opportunity
+  "Published opportunities (and, with filter.organisationId, that organisation's drafts for its staff), newest first."
+  opportunities(filter: OpportunityFilter, first: Int, after: String): OpportunityConnection!
+  "A shift of an opportunity the caller may see."
+  shift(id: ID!): Shift
+}
+
+extend type Mutation {
+  "Creates a DRAFT opportunity. Staff of the organisation only."
+  createOpportunity(input: CreateOpportunityInput!): OpportunityPayload!
+  "Changes an opportunity; fields left out stay as they are. Staff only."
+  updateOpportunity(id: ID!, input: UpdateOpportunityInput!): OpportunityPayload!
+  "Makes a draft (or closed) opportunity visible to volunteers. Needs at least one shift."
+  publishOpportunity(id: ID!): OpportunityPayload!
+  "Stops new signups; people signed up keep their places."
+  closeOpportunity(id: ID!): OpportunityPayload!
+  "Calls the opportunity off; the people signed up are told."
+  cancelOpportunity(id: ID!, reason: String): OpportunityPayload!
+  "Adds a shift: startsAt and endsAt, or only a deadline for an online micro-task."
+  addShift(input: AddShiftInput!): ShiftPayload!
+  "Changes a shift's times, time zone or capacity (not below the places taken)."
+  updateShift(id: ID!, input: UpdateShiftInput!): ShiftPayload!
+  cancelShift(id: ID!, reason: String): ShiftPayload!
+}
+
+enum OpportunityMode {
+  ONSITE
+  ONLINE
+  HYBRID
+}
+
+enum OpportunityStatus {
+  DRAFT
+  PUBLISHED
+  CLOSED
+  CANCELLED
+}
+
+enum ShiftStatus {
+  ACTIVE
+  CANCELLED
+}
+
+input LocationInput {
+  address: String!
+  latitude: Float!
+  longitude: Float!
+}
+
+input CreateOpportunityInput {
+  organisationId: ID!
+  "1 to 200 characters."
+  title: String!
+  description: String
+  "A short summary in easy language (Leichte Sprache)."
+  easyLanguageSummary: String
+  "E.g. step-free access, quiet room, sign language."
+  accessibilityNotes: String
+  "A short lower-case name such as food-bank; defaults to other."
+  category: String
+  mode: OpportunityMode!
+  skills: [String!]
+  "ISO 639-1 codes such as de, en, ar."
+  languages: [String!]
+  "Required for ONSITE and HYBRID."
+  location: LocationInput
+  "An https:// link, required for ONLINE and HYBRID; shown only to confirmed volunteers."
+  onlineUrl: String
+  "Signups wait for a coordinator's approval."
+  requiresApproval: Boolean
+  requiredModuleIds: [ID!]
+  "Credential kinds such as CERTIFICATE_OF_CONDUCT."
+  requiredCredentials: [String!]
+}
+
+input UpdateOpportunityInput {
+  title: String
+  description: String
+  easyLanguageSummary: String
+  accessibilityNotes: String
+  category: String
+  mode: OpportunityMode
+  skills: [String!]
+  languages: [String!]
+  location: LocationInput
+  onlineUrl: String
+  requiresApproval: Boolean
+  requiredModuleIds: [ID!]
+  requiredCredentials: [String!]
+}
+
+input OpportunityFilter {
+  organisationId: ID
+  mode: OpportunityMode
+  category: String
+  "Only opportunities with an active shift ending at or after this time."
+  from: DateTime
+  "Only opportunities with an active shift starting before this time."
+  to: DateTime
+  "Only opportunities with at least one future shift that has a free place."
+  onlyWithFreePlaces: Boolean
+}
+
+input AddShiftInput {
+  opportunityId: ID!
+  startsAt: DateTime
+  endsAt: DateTime
+  "For an online micro-task without fixed times."
+  deadline: DateTime
+  "1 to 10000."
+  capacity: Int!
+  "IANA name; defaults to Europe/Berlin."
+  timeZone: String
+}
+
+input UpdateShiftInput {
+  startsAt: DateTime
+  endsAt: DateTime
+  deadline: DateTime
+  capacity: Int
+  timeZone: String
+}
+
+type Location {
+  address: String!
+  latitude: Float!
+  longitude: Float!
+}
+
+type OpportunityPayload {
+  opportunity: Opportunity
+  "Advice on the wording, e.g. phrases that may exclude people."
+  warnings: [Warning!]!
+}
+
+type ShiftPayload {
+  shift: Shift
+}
+
+type Opportunity {
+  id: ID!
+  organisation: Organisation!
+  title: String!
+  description: String!
+  easyLanguageSummary: String
+  accessibilityNotes: String
+  category: String!
+  mode: OpportunityMode!
+  status: OpportunityStatus!
+  "Why it was cancelled, when it was."
+  statusReason: String
+  skills: [String!]!
+  languages: [String!]!
+  location: Location
+  "Only for confirmed volunteers and the organisation's staff."
+  onlineUrl: String
+  requiresApproval: Boolean!
+  requiredModuleIds: [ID!]!
+  requiredCredentials: [String!]!
+  "Active shifts by time; the organisation's staff also see cancelled ones."
+  shifts: [Shift!]!
+  createdAt: DateTime!
+  publishedAt: DateTime
+}
+
+type Shift {
+  id: ID!
+  opportunity: Opportunity!
+  "In the shift's time zone. Null for a deadline task."
+  startsAt: DateTime
+  endsAt: DateTime
+  "For an online micro-task: when the work is due."
+  deadline: DateTime
+  timeZone: String!
+  capacity: Int!
+  confirmedCount: Int!
+  waitlistCount: Int!
+  freePlaces: Int!
+  status: ShiftStatus!
+  statusReason: String
+  "The caller's active signup for this shift, if any."
+  mySignup: Signup
+  "Everyone signed up. Staff of the organisation only."
+  signups: [Signup!]
+}
+
+type OpportunityEdge {
+  cursor: String!
+  node: Opportunity!
+}
+
+type PageInfo {
+  hasNextPage: Boolean!
+  endCursor: String
+}
+
+type OpportunityConnection {
+  edges: [OpportunityEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+`, BuiltIn: false},
 	{Name: "../schema/organisation.graphqls", Input: `extend type Query {
   "An organisation's public record; null when there is none with this ID."
   organisation(id: ID!): Organisation
@@ -585,6 +1595,86 @@ type Warning {
   field: String
 }
 `, BuiltIn: false},
+	{Name: "../schema/signup.graphqls", Input: `extend type Query {
+  "The caller's signups, newest first."
+  mySignups(first: Int, after: String): SignupConnection!
+  "The caller's confirmed hours per organisation and year (all years when year is left out)."
+  myHours(year: Int): [HoursTotal!]!
+}
+
+extend type Mutation {
+  "Signs up for a shift: CONFIRMED while places are free, else WAITLISTED; PENDING_APPROVAL where the opportunity requires approval. Signing up twice returns the existing signup."
+  signUp(shiftId: ID!): SignupPayload!
+  "Withdraws a signup; the freed place goes to the first on the waitlist."
+  cancelSignup(signupId: ID!): SignupPayload!
+  "Approves a signup awaiting approval (staff). allowOverlap lets it overlap the volunteer's other shifts."
+  approveSignup(signupId: ID!, allowOverlap: Boolean): SignupPayload!
+  "Declines a signup awaiting approval (staff)."
+  declineSignup(signupId: ID!): SignupPayload!
+  "Signs up a registered person on their behalf, e.g. after a phone call (staff)."
+  signUpVolunteer(shiftId: ID!, email: String!, allowOverlap: Boolean): SignupPayload!
+  "The volunteer checks in, from 30 minutes before the start to the end of the shift."
+  checkIn(signupId: ID!): SignupPayload!
+  "Staff record attendance: ATTENDED with hours (default: the shift's length) or NO_SHOW."
+  recordAttendance(signupId: ID!, attended: Boolean!, hours: Float): SignupPayload!
+  "The volunteer logs hours spent on an online micro-task."
+  logHours(signupId: ID!, hours: Float!): SignupPayload!
+  "Staff confirm logged hours, optionally correcting them."
+  confirmHours(signupId: ID!, hours: Float): SignupPayload!
+}
+
+enum SignupStatus {
+  CONFIRMED
+  WAITLISTED
+  PENDING_APPROVAL
+  CANCELLED
+  ATTENDED
+  NO_SHOW
+}
+
+type SignupPayload {
+  signup: Signup
+}
+
+type Signup {
+  id: ID!
+  status: SignupStatus!
+  "Place in the waitlist, from 1; null unless WAITLISTED."
+  waitlistPosition: Int
+  shift: Shift!
+  "The volunteer; contact details only for themself and the organisation's staff."
+  volunteer: Volunteer!
+  hours: Float
+  hoursConfirmed: Boolean!
+  checkedInAt: DateTime
+  "VOLUNTEER, COORDINATOR or DECLINED for a cancelled signup."
+  cancelReason: String
+  createdAt: DateTime!
+}
+
+type Volunteer {
+  displayName: String!
+  "Only for the volunteer themself and the staff of the organisation they signed up with."
+  email: String
+}
+
+type HoursTotal {
+  organisation: Organisation!
+  year: Int!
+  hours: Float!
+}
+
+type SignupEdge {
+  cursor: String!
+  node: Signup!
+}
+
+type SignupConnection {
+  edges: [SignupEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -604,6 +1694,108 @@ func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field g
 		return ec.fieldContext_AuthPayload_user(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuthPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_HoursTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organisation":
+		return ec.fieldContext_HoursTotal_organisation(ctx, field)
+	case "year":
+		return ec.fieldContext_HoursTotal_year(ctx, field)
+	case "hours":
+		return ec.fieldContext_HoursTotal_hours(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HoursTotal", field.Name)
+}
+
+func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "address":
+		return ec.fieldContext_Location_address(ctx, field)
+	case "latitude":
+		return ec.fieldContext_Location_latitude(ctx, field)
+	case "longitude":
+		return ec.fieldContext_Location_longitude(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
+}
+
+func (ec *executionContext) childFields_Opportunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Opportunity_id(ctx, field)
+	case "organisation":
+		return ec.fieldContext_Opportunity_organisation(ctx, field)
+	case "title":
+		return ec.fieldContext_Opportunity_title(ctx, field)
+	case "description":
+		return ec.fieldContext_Opportunity_description(ctx, field)
+	case "easyLanguageSummary":
+		return ec.fieldContext_Opportunity_easyLanguageSummary(ctx, field)
+	case "accessibilityNotes":
+		return ec.fieldContext_Opportunity_accessibilityNotes(ctx, field)
+	case "category":
+		return ec.fieldContext_Opportunity_category(ctx, field)
+	case "mode":
+		return ec.fieldContext_Opportunity_mode(ctx, field)
+	case "status":
+		return ec.fieldContext_Opportunity_status(ctx, field)
+	case "statusReason":
+		return ec.fieldContext_Opportunity_statusReason(ctx, field)
+	case "skills":
+		return ec.fieldContext_Opportunity_skills(ctx, field)
+	case "languages":
+		return ec.fieldContext_Opportunity_languages(ctx, field)
+	case "location":
+		return ec.fieldContext_Opportunity_location(ctx, field)
+	case "onlineUrl":
+		return ec.fieldContext_Opportunity_onlineUrl(ctx, field)
+	case "requiresApproval":
+		return ec.fieldContext_Opportunity_requiresApproval(ctx, field)
+	case "requiredModuleIds":
+		return ec.fieldContext_Opportunity_requiredModuleIds(ctx, field)
+	case "requiredCredentials":
+		return ec.fieldContext_Opportunity_requiredCredentials(ctx, field)
+	case "shifts":
+		return ec.fieldContext_Opportunity_shifts(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Opportunity_createdAt(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_Opportunity_publishedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Opportunity", field.Name)
+}
+
+func (ec *executionContext) childFields_OpportunityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OpportunityConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OpportunityConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_OpportunityConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpportunityConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OpportunityEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OpportunityEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OpportunityEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpportunityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_OpportunityPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "opportunity":
+		return ec.fieldContext_OpportunityPayload_opportunity(ctx, field)
+	case "warnings":
+		return ec.fieldContext_OpportunityPayload_warnings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpportunityPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -656,6 +1848,114 @@ func (ec *executionContext) childFields_OrganisationPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type OrganisationPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "hasNextPage":
+		return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
+	case "endCursor":
+		return ec.fieldContext_PageInfo_endCursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Shift_id(ctx, field)
+	case "opportunity":
+		return ec.fieldContext_Shift_opportunity(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_Shift_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_Shift_endsAt(ctx, field)
+	case "deadline":
+		return ec.fieldContext_Shift_deadline(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_Shift_timeZone(ctx, field)
+	case "capacity":
+		return ec.fieldContext_Shift_capacity(ctx, field)
+	case "confirmedCount":
+		return ec.fieldContext_Shift_confirmedCount(ctx, field)
+	case "waitlistCount":
+		return ec.fieldContext_Shift_waitlistCount(ctx, field)
+	case "freePlaces":
+		return ec.fieldContext_Shift_freePlaces(ctx, field)
+	case "status":
+		return ec.fieldContext_Shift_status(ctx, field)
+	case "statusReason":
+		return ec.fieldContext_Shift_statusReason(ctx, field)
+	case "mySignup":
+		return ec.fieldContext_Shift_mySignup(ctx, field)
+	case "signups":
+		return ec.fieldContext_Shift_signups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Shift", field.Name)
+}
+
+func (ec *executionContext) childFields_ShiftPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "shift":
+		return ec.fieldContext_ShiftPayload_shift(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ShiftPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Signup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Signup_id(ctx, field)
+	case "status":
+		return ec.fieldContext_Signup_status(ctx, field)
+	case "waitlistPosition":
+		return ec.fieldContext_Signup_waitlistPosition(ctx, field)
+	case "shift":
+		return ec.fieldContext_Signup_shift(ctx, field)
+	case "volunteer":
+		return ec.fieldContext_Signup_volunteer(ctx, field)
+	case "hours":
+		return ec.fieldContext_Signup_hours(ctx, field)
+	case "hoursConfirmed":
+		return ec.fieldContext_Signup_hoursConfirmed(ctx, field)
+	case "checkedInAt":
+		return ec.fieldContext_Signup_checkedInAt(ctx, field)
+	case "cancelReason":
+		return ec.fieldContext_Signup_cancelReason(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Signup_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Signup", field.Name)
+}
+
+func (ec *executionContext) childFields_SignupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SignupConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SignupConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SignupConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignupConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SignupEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SignupEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SignupEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignupEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_SignupPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "signup":
+		return ec.fieldContext_SignupPayload_signup(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignupPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -670,6 +1970,28 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_memberships(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
+}
+
+func (ec *executionContext) childFields_Volunteer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "displayName":
+		return ec.fieldContext_Volunteer_displayName(ctx, field)
+	case "email":
+		return ec.fieldContext_Volunteer_email(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Volunteer", field.Name)
+}
+
+func (ec *executionContext) childFields_Warning(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_Warning_code(ctx, field)
+	case "message":
+		return ec.fieldContext_Warning_message(ctx, field)
+	case "field":
+		return ec.fieldContext_Warning_field(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Warning", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -16,10 +16,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/mitwirken/mitwirken/graph"
-	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/config"
-	"github.com/mitwirken/mitwirken/internal/organisation"
 	"github.com/mitwirken/mitwirken/internal/schedule"
 	"github.com/mitwirken/mitwirken/internal/store"
 )
@@ -59,12 +57,11 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	if err != nil {
 		return err
 	}
-	accounts := account.NewService(st.Accounts(), st.Throttle(), tokens, log)
-	resolver := &graph.Resolver{
-		Accounts:      accounts,
-		Organisations: organisation.NewService(st.Organisations(), accounts),
+	svc, err := wire(ctx, st, tokens, log, cfg.Embedded())
+	if err != nil {
+		return err
 	}
-	gql := graph.NewHandler(resolver, graph.Options{
+	gql := graph.NewHandler(&graph.Resolver{Svc: svc}, graph.Options{
 		DevMode: cfg.DevMode, MaxBodyBytes: cfg.MaxBodyBytes, RequestTimeout: cfg.RequestTimeout,
 		MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity,
 		Logger: log, Metrics: graph.NewMetrics(reg), Tokens: tokens,
@@ -90,7 +87,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	go func() { serveErr <- srv.Serve(ln) }()
 
 	if cfg.Worker {
-		runner, err := schedule.NewRunner(baseCtx, schedule.Jobs(accounts), log)
+		runner, err := schedule.NewRunner(baseCtx, schedule.Jobs(svc.Accounts), log)
 		if err != nil {
 			return err
 		}

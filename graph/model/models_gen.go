@@ -6,8 +6,22 @@ import (
 	"time"
 
 	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
+	"github.com/mitwirken/mitwirken/internal/signup"
 )
+
+type AddShiftInput struct {
+	OpportunityID string     `json:"opportunityId"`
+	StartsAt      *time.Time `json:"startsAt,omitempty"`
+	EndsAt        *time.Time `json:"endsAt,omitempty"`
+	// For an online micro-task without fixed times.
+	Deadline *time.Time `json:"deadline,omitempty"`
+	// 1 to 10000.
+	Capacity int `json:"capacity"`
+	// IANA name; defaults to Europe/Berlin.
+	TimeZone *string `json:"timeZone,omitempty"`
+}
 
 type AuthPayload struct {
 	// A JWT for the Authorization header, valid for 15 minutes.
@@ -16,6 +30,32 @@ type AuthPayload struct {
 	// Single-use token for refreshSession, valid for 30 days.
 	RefreshToken string       `json:"refreshToken"`
 	User         account.User `json:"user"`
+}
+
+type CreateOpportunityInput struct {
+	OrganisationID string `json:"organisationId"`
+	// 1 to 200 characters.
+	Title       string  `json:"title"`
+	Description *string `json:"description,omitempty"`
+	// A short summary in easy language (Leichte Sprache).
+	EasyLanguageSummary *string `json:"easyLanguageSummary,omitempty"`
+	// E.g. step-free access, quiet room, sign language.
+	AccessibilityNotes *string `json:"accessibilityNotes,omitempty"`
+	// A short lower-case name such as food-bank; defaults to other.
+	Category *string          `json:"category,omitempty"`
+	Mode     opportunity.Mode `json:"mode"`
+	Skills   []string         `json:"skills,omitempty"`
+	// ISO 639-1 codes such as de, en, ar.
+	Languages []string `json:"languages,omitempty"`
+	// Required for ONSITE and HYBRID.
+	Location *LocationInput `json:"location,omitempty"`
+	// An https:// link, required for ONLINE and HYBRID; shown only to confirmed volunteers.
+	OnlineURL *string `json:"onlineUrl,omitempty"`
+	// Signups wait for a coordinator's approval.
+	RequiresApproval  *bool    `json:"requiresApproval,omitempty"`
+	RequiredModuleIds []string `json:"requiredModuleIds,omitempty"`
+	// Credential kinds such as CERTIFICATE_OF_CONDUCT.
+	RequiredCredentials []string `json:"requiredCredentials,omitempty"`
 }
 
 type CreateOrganisationInput struct {
@@ -27,6 +67,12 @@ type CreateOrganisationInput struct {
 	ContactEmail *string `json:"contactEmail,omitempty"`
 }
 
+type LocationInput struct {
+	Address   string  `json:"address"`
+	Latitude  float64 `json:"latitude"`
+	Longitude float64 `json:"longitude"`
+}
+
 type LoginInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -35,8 +81,42 @@ type LoginInput struct {
 type Mutation struct {
 }
 
+type OpportunityConnection struct {
+	Edges      []*OpportunityEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+type OpportunityEdge struct {
+	Cursor string                  `json:"cursor"`
+	Node   opportunity.Opportunity `json:"node"`
+}
+
+type OpportunityFilter struct {
+	OrganisationID *string           `json:"organisationId,omitempty"`
+	Mode           *opportunity.Mode `json:"mode,omitempty"`
+	Category       *string           `json:"category,omitempty"`
+	// Only opportunities with an active shift ending at or after this time.
+	From *time.Time `json:"from,omitempty"`
+	// Only opportunities with an active shift starting before this time.
+	To *time.Time `json:"to,omitempty"`
+	// Only opportunities with at least one future shift that has a free place.
+	OnlyWithFreePlaces *bool `json:"onlyWithFreePlaces,omitempty"`
+}
+
+type OpportunityPayload struct {
+	Opportunity *opportunity.Opportunity `json:"opportunity,omitempty"`
+	// Advice on the wording, e.g. phrases that may exclude people.
+	Warnings []*Warning `json:"warnings"`
+}
+
 type OrganisationPayload struct {
 	Organisation *organisation.Organisation `json:"organisation,omitempty"`
+}
+
+type PageInfo struct {
+	HasNextPage bool    `json:"hasNextPage"`
+	EndCursor   *string `json:"endCursor,omitempty"`
 }
 
 type Query struct {
@@ -50,6 +130,55 @@ type RegisterInput struct {
 	DisplayName string `json:"displayName"`
 	// Defaults to DE.
 	Locale *account.Locale `json:"locale,omitempty"`
+}
+
+type ShiftPayload struct {
+	Shift *opportunity.Shift `json:"shift,omitempty"`
+}
+
+type SignupConnection struct {
+	Edges      []*SignupEdge `json:"edges"`
+	PageInfo   PageInfo      `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+type SignupEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   signup.Signup `json:"node"`
+}
+
+type SignupPayload struct {
+	Signup *signup.Signup `json:"signup,omitempty"`
+}
+
+type UpdateOpportunityInput struct {
+	Title               *string           `json:"title,omitempty"`
+	Description         *string           `json:"description,omitempty"`
+	EasyLanguageSummary *string           `json:"easyLanguageSummary,omitempty"`
+	AccessibilityNotes  *string           `json:"accessibilityNotes,omitempty"`
+	Category            *string           `json:"category,omitempty"`
+	Mode                *opportunity.Mode `json:"mode,omitempty"`
+	Skills              []string          `json:"skills,omitempty"`
+	Languages           []string          `json:"languages,omitempty"`
+	Location            *LocationInput    `json:"location,omitempty"`
+	OnlineURL           *string           `json:"onlineUrl,omitempty"`
+	RequiresApproval    *bool             `json:"requiresApproval,omitempty"`
+	RequiredModuleIds   []string          `json:"requiredModuleIds,omitempty"`
+	RequiredCredentials []string          `json:"requiredCredentials,omitempty"`
+}
+
+type UpdateShiftInput struct {
+	StartsAt *time.Time `json:"startsAt,omitempty"`
+	EndsAt   *time.Time `json:"endsAt,omitempty"`
+	Deadline *time.Time `json:"deadline,omitempty"`
+	Capacity *int       `json:"capacity,omitempty"`
+	TimeZone *string    `json:"timeZone,omitempty"`
+}
+
+type Volunteer struct {
+	DisplayName string `json:"displayName"`
+	// Only for the volunteer themself and the staff of the organisation they signed up with.
+	Email *string `json:"email,omitempty"`
 }
 
 // A piece of non-blocking advice about an input, e.g. a wording that may discriminate.

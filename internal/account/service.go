@@ -192,7 +192,7 @@ func (s *Service) issue(ctx context.Context, u User, sessionID, parentHash strin
 		}
 		return Auth{}, errs.Wrap("account: store refresh token", err)
 	}
-	access, exp, err := s.tokens.Issue(u.ID)
+	access, exp, err := s.tokens.Issue(auth.Actor{UserID: u.ID, Locale: string(u.Locale)})
 	if err != nil {
 		return Auth{}, errs.Wrap("account: issue access token", err)
 	}

@@ -6,7 +6,13 @@ import "context"
 // Actor is the caller of a domain operation. The zero Actor is anonymous.
 type Actor struct {
 	UserID string
+	// Locale is the language the actor reads ("de" or "en"), carried in the access token so
+	// that messages can be localised without a lookup.
+	Locale string
 }
+
+// German reports whether messages for the actor should be in German (the default).
+func (a Actor) German() bool { return a.Locale != "en" }
 
 // Authenticated reports whether the actor is a signed-in user.
 func (a Actor) Authenticated() bool { return a.UserID != "" }

@@ -45,18 +45,23 @@ func NewTokens(key []byte, now func() time.Time) (*Tokens, error) {
 	return &Tokens{key: key, now: now}, nil
 }
 
-// Issue returns a signed access token for the user and its expiry.
-func (t *Tokens) Issue(userID string) (string, time.Time, error) {
+type claims struct {
+	jwt.RegisteredClaims
+	Locale string `json:"loc,omitempty"`
+}
+
+// Issue returns a signed access token for the actor and its expiry.
+func (t *Tokens) Issue(a Actor) (string, time.Time, error) {
 	now := t.now()
 	exp := now.Add(AccessTokenTTL)
-	claims := jwt.RegisteredClaims{
+	claims := claims{RegisteredClaims: jwt.RegisteredClaims{
 		Issuer:    Issuer,
-		Subject:   userID,
+		Subject:   a.UserID,
 		Audience:  jwt.ClaimStrings{Audience},
 		IssuedAt:  jwt.NewNumericDate(now),
 		NotBefore: jwt.NewNumericDate(now),
 		ExpiresAt: jwt.NewNumericDate(exp),
-	}
+	}, Locale: a.Locale}
 	s, err := jwt.NewWithClaims(signingMethod, claims).SignedString(t.key)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("auth: sign: %w", err)
@@ -66,7 +71,7 @@ func (t *Tokens) Issue(userID string) (string, time.Time, error) {
 
 // Verify checks signature, algorithm, issuer, audience and lifetime and returns the actor.
 func (t *Tokens) Verify(token string) (Actor, error) {
-	var claims jwt.RegisteredClaims
+	var claims claims
 	_, err := jwt.ParseWithClaims(token, &claims,
 		func(*jwt.Token) (any, error) { return t.key, nil },
 		jwt.WithValidMethods([]string{signingMethod.Alg()}),
@@ -83,5 +88,5 @@ func (t *Tokens) Verify(token string) (Actor, error) {
 	if claims.Subject == "" {
 		return Actor{}, fmt.Errorf("%w: no subject", ErrInvalidToken)
 	}
-	return Actor{UserID: claims.Subject}, nil
+	return Actor{UserID: claims.Subject, Locale: claims.Locale}, nil
 }

@@ -16,7 +16,7 @@ var testKey = []byte(strings.Repeat("k", 32))
 
 func TestIssuedTokenVerifies(t *testing.T) {
 	tok, _ := NewTokens(testKey, nil)
-	s, exp, err := tok.Issue("u1")
+	s, exp, err := tok.Issue(Actor{UserID: "u1", Locale: "en"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func TestIssuedTokenVerifies(t *testing.T) {
 		t.Errorf("expiry in %v, want about %v", d, AccessTokenTTL)
 	}
 	a, err := tok.Verify(s)
-	if err != nil || a.UserID != "u1" {
+	if err != nil || a.UserID != "u1" || a.Locale != "en" {
 		t.Fatalf("Verify = %+v, %v; want u1", a, err)
 	}
 }

@@ -50,7 +50,10 @@ type Error struct {
 	Msg   string
 	// RetryAfter tells a rate-limited client when to try again.
 	RetryAfter time.Duration
-	Err        error
+	// Detail carries machine-readable facts for the client, such as the ID of a conflicting
+	// object; each becomes an extension of the error.
+	Detail map[string]string
+	Err    error
 }
 
 func (e *Error) Error() string {

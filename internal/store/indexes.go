@@ -23,6 +23,26 @@ var indexes = map[string][]mongo.IndexModel{
 	collOrganisations: {
 		{Keys: bson.D{{Key: "members.userId", Value: 1}}, Options: options.Index().SetName("member")},
 	},
+	collOpportunities: {
+		{Keys: bson.D{{Key: "organisationId", Value: 1}}, Options: options.Index().SetName("organisation")},
+		{Keys: bson.D{{Key: "status", Value: 1}}, Options: options.Index().SetName("status")},
+	},
+	collShifts: {
+		{Keys: bson.D{{Key: "opportunityId", Value: 1}}, Options: options.Index().SetName("opportunity")},
+	},
+	collSignups: {
+		// The capacity invariant: one holder per place, one signup per waitlist rank, one
+		// active signup per volunteer and shift.
+		{Keys: bson.D{{Key: "seatKey", Value: 1}}, Options: options.Index().SetName("seat_unique").SetUnique(true).SetSparse(true)},
+		{Keys: bson.D{{Key: "waitKey", Value: 1}}, Options: options.Index().SetName("wait_unique").SetUnique(true).SetSparse(true)},
+		{Keys: bson.D{{Key: "activeKey", Value: 1}}, Options: options.Index().SetName("active_unique").SetUnique(true).SetSparse(true)},
+		{Keys: bson.D{{Key: "shiftId", Value: 1}}, Options: options.Index().SetName("shift")},
+		{Keys: bson.D{{Key: "userId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("user")},
+		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "shiftEnd", Value: 1}}, Options: options.Index().SetName("current")},
+	},
+	collEvents: {
+		{Keys: bson.D{{Key: "organisationId", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("organisation_time")},
+	},
 }
 
 // ensureIndexes creates missing indexes; creating an existing index is a no-op, so every

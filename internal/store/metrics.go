@@ -23,13 +23,22 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-func (m *Metrics) commandMonitor() *event.CommandMonitor {
+func commandMonitor(m *Metrics, onCommand func(string)) *event.CommandMonitor {
 	return &event.CommandMonitor{
+		Started: func(_ context.Context, e *event.CommandStartedEvent) {
+			if onCommand != nil {
+				onCommand(e.CommandName)
+			}
+		},
 		Succeeded: func(_ context.Context, e *event.CommandSucceededEvent) {
-			m.commands.WithLabelValues(e.CommandName, "ok").Observe(e.Duration.Seconds())
+			if m != nil {
+				m.commands.WithLabelValues(e.CommandName, "ok").Observe(e.Duration.Seconds())
+			}
 		},
 		Failed: func(_ context.Context, e *event.CommandFailedEvent) {
-			m.commands.WithLabelValues(e.CommandName, "error").Observe(e.Duration.Seconds())
+			if m != nil {
+				m.commands.WithLabelValues(e.CommandName, "error").Observe(e.Duration.Seconds())
+			}
 		},
 	}
 }

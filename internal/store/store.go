@@ -33,6 +33,9 @@ type Config struct {
 	EmbeddedAddr string
 	Logger       *slog.Logger
 	Metrics      *Metrics
+	// OnCommand, if set, is called with the name of every command sent; tests count store
+	// round trips with it.
+	OnCommand func(command string)
 }
 
 // Store is a connection to the database.
@@ -82,8 +85,8 @@ func connect(ctx context.Context, uri string, cfg Config) (*Store, error) {
 	opts := options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(10 * time.Second).
 		SetTimeout(30 * time.Second)
-	if cfg.Metrics != nil {
-		opts.SetMonitor(cfg.Metrics.commandMonitor())
+	if cfg.Metrics != nil || cfg.OnCommand != nil {
+		opts.SetMonitor(commandMonitor(cfg.Metrics, cfg.OnCommand))
 	}
 	client, err := mongo.Connect(opts)
 	if err != nil {

@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mitwirken/mitwirken/internal/engagement"
+)
+
+const collEvents = "events"
+
+type eventDoc struct {
+	ID             string    `bson:"_id"`
+	Kind           string    `bson:"kind"`
+	At             time.Time `bson:"at"`
+	UserID         string    `bson:"userId,omitempty"`
+	ActorID        string    `bson:"actorId,omitempty"`
+	OrganisationID string    `bson:"organisationId,omitempty"`
+	OpportunityID  string    `bson:"opportunityId,omitempty"`
+	ShiftID        string    `bson:"shiftId,omitempty"`
+	SignupID       string    `bson:"signupId,omitempty"`
+	Hours          float64   `bson:"hours,omitempty"`
+}
+
+// Events is the append-only engagement event log.
+type Events struct{ s *Store }
+
+// Events returns the event log.
+func (s *Store) Events() *Events { return &Events{s: s} }
+
+var _ engagement.Store = (*Events)(nil)
+
+// AppendEvents inserts the events; they are never updated.
+func (r *Events) AppendEvents(ctx context.Context, events ...engagement.Event) error {
+	docs := make([]eventDoc, len(events))
+	for i, e := range events {
+		docs[i] = eventDoc{ID: newID(), Kind: string(e.Kind), At: e.At.UTC(), UserID: e.UserID, ActorID: e.ActorID,
+			OrganisationID: e.OrganisationID, OpportunityID: e.OpportunityID, ShiftID: e.ShiftID, SignupID: e.SignupID, Hours: e.Hours}
+	}
+	if _, err := r.s.coll(collEvents).InsertMany(ctx, docs); err != nil {
+		return fmt.Errorf("store: append events: %w", err)
+	}
+	return nil
+}
+
+// EventsOf lists the events about one signup in order, for tests and exports.
+func (r *Events) EventsOf(ctx context.Context, field, value string) ([]engagement.Event, error) {
+	cur, err := r.s.coll(collEvents).Find(ctx, map[string]string{field: value})
+	if err != nil {
+		return nil, fmt.Errorf("store: events: %w", err)
+	}
+	var docs []eventDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("store: events: %w", err)
+	}
+	out := make([]engagement.Event, len(docs))
+	for i, d := range docs {
+		out[i] = engagement.Event{Kind: engagement.Kind(d.Kind), At: d.At, UserID: d.UserID, ActorID: d.ActorID,
+			OrganisationID: d.OrganisationID, OpportunityID: d.OpportunityID, ShiftID: d.ShiftID, SignupID: d.SignupID, Hours: d.Hours}
+	}
+	return out, nil
+}

@@ -1,0 +1,30 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/mitwirken/mitwirken/graph"
+	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/auth"
+	"github.com/mitwirken/mitwirken/internal/engagement"
+	"github.com/mitwirken/mitwirken/internal/opportunity"
+	"github.com/mitwirken/mitwirken/internal/organisation"
+	"github.com/mitwirken/mitwirken/internal/signup"
+	"github.com/mitwirken/mitwirken/internal/store"
+)
+
+// wire builds the domain services on the store. exclusive says this process is the only
+// writer (the embedded store), which lets the signup service trust its in-memory book.
+func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.Logger, exclusive bool) (graph.Services, error) {
+	events := engagement.NewRecorder(st.Events(), log)
+	accounts := account.NewService(st.Accounts(), st.Throttle(), tokens, log)
+	orgs := organisation.NewService(st.Organisations(), accounts)
+	opps := opportunity.NewService(st.Opportunities(), orgs, events, log)
+	signups := signup.NewService(st.Signups(), opps, accounts, events, log, signup.Config{Exclusive: exclusive})
+	opps.SetOccupancy(signups)
+	if err := signups.Preload(ctx); err != nil {
+		return graph.Services{}, err
+	}
+	return graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups}, nil
+}
