@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,14 +27,18 @@ var testKey = []byte(strings.Repeat("test-signing-key-", 3))
 // api is the GraphQL endpoint over the real HTTP stack on a fresh database.
 type api struct {
 	gqltest.Client
-	store *store.Store
-	logs  *lockedBuffer
-	url   string
+	store  *store.Store
+	logs   *lockedBuffer
+	url    string
+	tokens *auth.Tokens
+	// commands counts the store's round trips.
+	commands *atomic.Int64
 }
 
 func newAPI(t *testing.T, tune ...func(*graph.Options)) *api {
 	t.Helper()
-	st := storetest.New(t)
+	commands := &atomic.Int64{}
+	st := storetest.New(t, func(c *store.Config) { c.OnCommand = func(string) { commands.Add(1) } })
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	tokens, err := auth.NewTokens(testKey, nil)
@@ -57,7 +62,7 @@ func newAPI(t *testing.T, tune ...func(*graph.Options)) *api {
 	}
 	srv := httptest.NewServer(graph.NewHandler(r, o))
 	t.Cleanup(srv.Close)
-	return &api{Client: gqltest.Client{URL: srv.URL}, store: st, logs: logs, url: srv.URL}
+	return &api{Client: gqltest.Client{URL: srv.URL}, store: st, logs: logs, url: srv.URL, tokens: tokens, commands: commands}
 }
 
 type session struct {

@@ -47,10 +47,14 @@ func DatabaseName() string {
 	return "test_" + hex.EncodeToString(b)
 }
 
-// New opens a fresh database with all indexes and drops it when the test ends.
-func New(t testing.TB) *store.Store {
+// New opens a fresh database with all indexes and drops it when the test ends. tune, if
+// given, adjusts the configuration first (for example to observe commands).
+func New(t testing.TB, tune ...func(*store.Config)) *store.Store {
 	t.Helper()
 	cfg := Config(t)
+	for _, f := range tune {
+		f(&cfg)
+	}
 	s, err := store.Open(t.Context(), cfg)
 	if err != nil {
 		t.Fatalf("storetest: open: %v", err)

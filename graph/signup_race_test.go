@@ -1,0 +1,214 @@
+package graph_test
+
+import (
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mitwirken/mitwirken/graph"
+)
+
+type rosterView struct {
+	Shift struct {
+		ConfirmedCount int
+		WaitlistCount  int
+		Signups        []struct {
+			ID     string
+			Status string
+		}
+	}
+}
+
+const rosterQuery = `query Roster($id: ID!) { shift(id: $id) { confirmedCount waitlistCount signups { id status } } }`
+
+// TestFiveHundredVolunteersRaceForTwentyPlaces proves invariant 1 through the real HTTP
+// handler on the embedded store: never more confirmed than places, a FIFO waitlist with
+// unique positions, and freed places going to the first waiting.
+func TestFiveHundredVolunteersRaceForTwentyPlaces(t *testing.T) {
+	// Under the race detector on two cores, the last of 500 queued signups waits for the
+	// others: allow for it rather than time requests out.
+	a := newAPI(t, func(o *graph.Options) { o.RequestTimeout = 2 * time.Minute })
+	a.HTTP = manyConnections
+	f := newFixture(t, a, nil)
+	shiftID := f.addShift(t, a, time.Now().Add(48*time.Hour), 3*time.Hour, 20)
+	f.publish(t, a)
+	const n = 500
+	tokens := a.volunteers(t, n)
+	t.Cleanup(func() {
+		if t.Failed() {
+			dumpInternal(t, a)
+		}
+	})
+
+	results := make([]signupView, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			var out struct{ SignUp struct{ Signup signupView } }
+			a.As(tokens[i]).Do(t, signUpMutation, map[string]any{"shift": shiftID}).OK(t, &out)
+			results[i] = out.SignUp.Signup
+		}()
+	}
+	close(start)
+	wg.Wait()
+
+	confirmed, positions := 0, []int{}
+	byPosition := map[int]int{} // waitlist position → volunteer index
+	for i, r := range results {
+		switch r.Status {
+		case "CONFIRMED":
+			confirmed++
+		case "WAITLISTED":
+			if r.WaitlistPosition == nil {
+				t.Fatalf("waitlisted signup %s has no position", r.ID)
+			}
+			positions = append(positions, *r.WaitlistPosition)
+			byPosition[*r.WaitlistPosition] = i
+		default:
+			t.Fatalf("signup %d status = %s", i, r.Status)
+		}
+	}
+	slices.Sort(positions)
+	if confirmed != 20 || len(positions) != 480 || positions[0] != 1 || positions[479] != 480 || len(byPosition) != 480 {
+		t.Fatalf("confirmed = %d, waitlisted = %d (positions %d..%d, %d distinct); want 20 and 480 with 1..480",
+			confirmed, len(positions), positions[0], positions[len(positions)-1], len(byPosition))
+	}
+
+	// The store agrees.
+	var roster rosterView
+	a.As(f.coordinator.AccessToken).Do(t, rosterQuery, map[string]any{"id": shiftID}).OK(t, &roster)
+	if got := countStatus(roster, "CONFIRMED"); got != 20 || roster.Shift.ConfirmedCount != 20 || roster.Shift.WaitlistCount != 480 {
+		t.Fatalf("stored confirmed = %d, confirmedCount = %d, waitlistCount = %d", got, roster.Shift.ConfirmedCount, roster.Shift.WaitlistCount)
+	}
+
+	// Five confirmed volunteers cancel at once while an observer counts confirmed signups in
+	// the store: never more than 20, and the first five waiting move up.
+	var cancelling []int
+	for i, r := range results {
+		if r.Status == "CONFIRMED" && len(cancelling) < 5 {
+			cancelling = append(cancelling, i)
+		}
+	}
+	var peak atomic.Int64
+	stop := make(chan struct{})
+	observed := make(chan struct{})
+	go func() {
+		defer close(observed)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			var r rosterView
+			a.As(f.coordinator.AccessToken).Do(t, rosterQuery, map[string]any{"id": shiftID}).OK(t, &r)
+			if c := int64(countStatus(r, "CONFIRMED")); c > peak.Load() {
+				peak.Store(c)
+			}
+		}
+	}()
+	for _, i := range cancelling {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var out struct{ CancelSignup struct{ Signup signupView } }
+			a.As(tokens[i]).Do(t, cancelSignupMutation, map[string]any{"id": results[i].ID}).OK(t, &out)
+			if out.CancelSignup.Signup.Status != "CANCELLED" {
+				t.Errorf("cancelled signup status = %s", out.CancelSignup.Signup.Status)
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	<-observed
+	if peak.Load() > 20 {
+		t.Fatalf("observed %d confirmed signups, capacity is 20", peak.Load())
+	}
+
+	a.As(f.coordinator.AccessToken).Do(t, rosterQuery, map[string]any{"id": shiftID}).OK(t, &roster)
+	status := map[string]string{}
+	for _, s := range roster.Shift.Signups {
+		status[s.ID] = s.Status
+	}
+	for pos := 1; pos <= 6; pos++ {
+		want := "CONFIRMED"
+		if pos == 6 {
+			want = "WAITLISTED"
+		}
+		if got := status[results[byPosition[pos]].ID]; got != want {
+			t.Errorf("volunteer at waitlist position %d is %s, want %s", pos, got, want)
+		}
+	}
+	if got := countStatus(roster, "CONFIRMED"); got != 20 || roster.Shift.WaitlistCount != 475 {
+		t.Fatalf("after cancellations confirmed = %d, waitlisted = %d; want 20 and 475", got, roster.Shift.WaitlistCount)
+	}
+	// The sixth in line is now first.
+	var mine struct {
+		MySignups struct{ Edges []struct{ Node signupView } }
+	}
+	a.As(tokens[byPosition[6]]).Do(t, `{ mySignups { edges { node { id status waitlistPosition } } } }`, nil).OK(t, &mine)
+	if p := mine.MySignups.Edges[0].Node.WaitlistPosition; p == nil || *p != 1 {
+		t.Fatalf("sixth in line now has position %v, want 1", p)
+	}
+
+	// Every step is in the event log.
+	events, err := a.store.Events().EventsOf(t.Context(), "shiftId", shiftID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, e := range events {
+		kinds[string(e.Kind)]++
+	}
+	if kinds["SIGNED_UP"] != 20 || kinds["WAITLISTED"] != 480 || kinds["CANCELLED"] != 5 || kinds["PROMOTED"] != 5 {
+		t.Fatalf("events = %v", kinds)
+	}
+}
+
+func countStatus(r rosterView, status string) int {
+	n := 0
+	for _, s := range r.Shift.Signups {
+		if s.Status == status {
+			n++
+		}
+	}
+	return n
+}
+
+func TestDuplicateSignupsByOneVolunteerGiveOne(t *testing.T) {
+	a := newAPI(t, func(o *graph.Options) { o.RequestTimeout = 2 * time.Minute })
+	a.HTTP = manyConnections
+	f := newFixture(t, a, nil)
+	shiftID := f.addShift(t, a, time.Now().Add(24*time.Hour), 2*time.Hour, 5)
+	f.publish(t, a)
+	token := a.volunteers(t, 1)[0]
+
+	ids := make([]string, 50)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var out struct{ SignUp struct{ Signup signupView } }
+			a.As(token).Do(t, signUpMutation, map[string]any{"shift": shiftID}).OK(t, &out)
+			ids[i] = out.SignUp.Signup.ID
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id != ids[0] {
+			t.Fatalf("signups %s and %s for one volunteer and shift", ids[0], id)
+		}
+	}
+	var roster rosterView
+	a.As(f.coordinator.AccessToken).Do(t, rosterQuery, map[string]any{"id": shiftID}).OK(t, &roster)
+	if len(roster.Shift.Signups) != 1 || roster.Shift.ConfirmedCount != 1 {
+		t.Fatalf("roster = %+v, want one confirmed signup", roster.Shift)
+	}
+}
