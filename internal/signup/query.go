@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/errs"
@@ -150,5 +151,21 @@ func (s *Service) Hours(ctx context.Context, actor auth.Actor, year int) ([]Hour
 		}
 		return strings.Compare(a.OrganisationID, b.OrganisationID)
 	})
+	return out, nil
+}
+
+// ConfirmedOf lists the signups of a volunteer that hold a place on shifts ending at or
+// after from, for their calendar.
+func (s *Service) ConfirmedOf(ctx context.Context, userID string, from time.Time) ([]Signup, error) {
+	list, err := s.repo.Current(ctx, from, "", userID)
+	if err != nil {
+		return nil, errs.Wrap("signup: confirmed of", err)
+	}
+	out := list[:0]
+	for _, su := range list {
+		if su.Status.HoldsPlace() {
+			out = append(out, su)
+		}
+	}
 	return out, nil
 }
