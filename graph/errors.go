@@ -80,16 +80,17 @@ func transportMessage(msg string) (string, bool) {
 	return "", false
 }
 
-// pathField turns an input path such as variable.input.email into the argument-relative
-// field name input.email.
+// pathField turns an input path into the argument-relative field name: variable.input.email
+// (a variable that failed validation) and addShift.input.startsAt (an argument that failed to
+// parse under the field addShift) both become input.….
 func pathField(p []ast.PathElement) string {
+	if len(p) > 1 {
+		p = p[1:]
+	}
 	var parts []string
-	for i, el := range p {
+	for _, el := range p {
 		switch v := el.(type) {
 		case ast.PathName:
-			if i == 0 && v == "variable" {
-				continue
-			}
 			parts = append(parts, string(v))
 		case ast.PathIndex:
 			parts = append(parts, fmt.Sprint(int(v)))

@@ -3,6 +3,8 @@ package graph_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/mitwirken/mitwirken/internal/engagement"
 )
 
 func dumpInternal(t *testing.T, a *api) {
@@ -11,4 +13,13 @@ func dumpInternal(t *testing.T, a *api) {
 			t.Log(l)
 		}
 	}
+}
+
+func containsKind(events []engagement.Event, kind string) bool {
+	for _, e := range events {
+		if string(e.Kind) == kind {
+			return true
+		}
+	}
+	return false
 }

@@ -89,7 +89,7 @@ func (a *api) volunteers(t *testing.T, n int) []string {
 	for i := range n {
 		u := account.User{Email: fmt.Sprintf("v%d-%d@example.org", i, time.Now().UnixNano()), DisplayName: fmt.Sprintf("Freiwillige %d", i),
 			PasswordHash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
-			Locale: account.LocaleDE, CreatedAt: time.Now()}
+			Locale:       account.LocaleDE, CreatedAt: time.Now()}
 		if err := a.store.Accounts().InsertUser(t.Context(), &u); err != nil {
 			t.Fatal(err)
 		}
