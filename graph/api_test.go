@@ -33,9 +33,21 @@ type api struct {
 	tokens *auth.Tokens
 	// commands counts the store's round trips.
 	commands *atomic.Int64
+	events   *engagement.Recorder
 }
 
-func newAPI(t *testing.T, tune ...func(*graph.Options)) *api {
+// eventsOf returns the recorded events whose field has the value, once all are written.
+func (a *api) eventsOf(t testing.TB, field, value string) []engagement.Event {
+	t.Helper()
+	a.events.Flush()
+	events, err := a.store.Events().EventsOf(t.Context(), field, value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return events
+}
+
+func newAPI(t testing.TB, tune ...func(*graph.Options)) *api {
 	t.Helper()
 	commands := &atomic.Int64{}
 	st := storetest.New(t, func(c *store.Config) { c.OnCommand = func(string) { commands.Add(1) } })
@@ -46,11 +58,15 @@ func newAPI(t *testing.T, tune ...func(*graph.Options)) *api {
 		t.Fatal(err)
 	}
 	events := engagement.NewRecorder(st.Events(), log)
+	t.Cleanup(events.Close)
 	accounts := account.NewService(st.Accounts(), st.Throttle(), tokens, log)
 	orgs := organisation.NewService(st.Organisations(), accounts)
 	opps := opportunity.NewService(st.Opportunities(), orgs, events, log)
 	signups := signup.NewService(st.Signups(), opps, accounts, events, log, signup.Config{Exclusive: true})
 	opps.SetOccupancy(signups)
+	if err := opps.KeepInMemory(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	if err := signups.Preload(t.Context()); err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +78,7 @@ func newAPI(t *testing.T, tune ...func(*graph.Options)) *api {
 	}
 	srv := httptest.NewServer(graph.NewHandler(r, o))
 	t.Cleanup(srv.Close)
-	return &api{Client: gqltest.Client{URL: srv.URL}, store: st, logs: logs, url: srv.URL, tokens: tokens, commands: commands}
+	return &api{Client: gqltest.Client{URL: srv.URL}, store: st, logs: logs, url: srv.URL, tokens: tokens, commands: commands, events: events}
 }
 
 type session struct {
@@ -90,7 +106,7 @@ const refreshMutation = `mutation Refresh($t: String!) {
 const testPassword = "a long enough passphrase"
 
 // register signs up a user and returns their session.
-func (a *api) register(t *testing.T, email, name string) session {
+func (a *api) register(t testing.TB, email, name string) session {
 	t.Helper()
 	var out struct{ Register session }
 	a.Do(t, registerMutation, map[string]any{"input": map[string]any{

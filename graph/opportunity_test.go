@@ -71,10 +71,7 @@ func TestOpportunityLifecycleAndVisibility(t *testing.T) {
 	if cancelled.CancelOpportunity.Opportunity.Status != "CANCELLED" || cancelled.CancelOpportunity.Opportunity.StatusReason != "Hochwasser" {
 		t.Fatalf("cancel = %+v", cancelled)
 	}
-	events, err := a.store.Events().EventsOf(t.Context(), "opportunityId", f.oppID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	events := a.eventsOf(t, "opportunityId", f.oppID)
 	if !containsKind(events, "OPPORTUNITY_CANCELLED") {
 		t.Fatal("the cancellation was not recorded")
 	}

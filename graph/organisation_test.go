@@ -30,7 +30,7 @@ type orgView struct {
 	}
 }
 
-func (a *api) createOrg(t *testing.T, token, name string) orgView {
+func (a *api) createOrg(t testing.TB, token, name string) orgView {
 	t.Helper()
 	var out struct {
 		CreateOrganisation struct{ Organisation orgView }

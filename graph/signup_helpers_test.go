@@ -46,7 +46,7 @@ func onsiteInput(orgID, title string) map[string]any {
 	}
 }
 
-func newFixture(t *testing.T, a *api, extra map[string]any) fixture {
+func newFixture(t testing.TB, a *api, extra map[string]any) fixture {
 	t.Helper()
 	coord := a.register(t, fmt.Sprintf("coord-%d@example.org", time.Now().UnixNano()), "Koordinatorin")
 	org := a.createOrg(t, coord.AccessToken, "Tafel Mitte")
@@ -62,7 +62,7 @@ func newFixture(t *testing.T, a *api, extra map[string]any) fixture {
 }
 
 // addShift adds a shift starting at start and lasting length.
-func (f fixture) addShift(t *testing.T, a *api, start time.Time, length time.Duration, capacity int) string {
+func (f fixture) addShift(t testing.TB, a *api, start time.Time, length time.Duration, capacity int) string {
 	t.Helper()
 	var out struct {
 		AddShift struct{ Shift struct{ ID string } }
@@ -74,7 +74,7 @@ func (f fixture) addShift(t *testing.T, a *api, start time.Time, length time.Dur
 	return out.AddShift.Shift.ID
 }
 
-func (f fixture) publish(t *testing.T, a *api) {
+func (f fixture) publish(t testing.TB, a *api) {
 	t.Helper()
 	a.As(f.coordinator.AccessToken).Do(t, `mutation($id: ID!) { publishOpportunity(id: $id) { opportunity { status } } }`,
 		map[string]any{"id": f.oppID}).OK(t, nil)
@@ -83,7 +83,7 @@ func (f fixture) publish(t *testing.T, a *api) {
 // volunteers creates n accounts directly in the store and mints their access tokens: the
 // races under test are about signing up, and n registrations would spend minutes hashing
 // passwords (and trip the per-address registration limit).
-func (a *api) volunteers(t *testing.T, n int) []string {
+func (a *api) volunteers(t testing.TB, n int) []string {
 	t.Helper()
 	tokens := make([]string, n)
 	for i := range n {

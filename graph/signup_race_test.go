@@ -158,10 +158,7 @@ func TestFiveHundredVolunteersRaceForTwentyPlaces(t *testing.T) {
 	}
 
 	// Every step is in the event log.
-	events, err := a.store.Events().EventsOf(t.Context(), "shiftId", shiftID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	events := a.eventsOf(t, "shiftId", shiftID)
 	kinds := map[string]int{}
 	for _, e := range events {
 		kinds[string(e.Kind)]++

@@ -77,7 +77,9 @@ func TestApprovalTakesAPlaceOrWaitlists(t *testing.T) {
 		t.Fatalf("second approval = %+v, want WAITLISTED at 1", ok.ApproveSignup.Signup)
 	}
 	var no struct {
-		DeclineSignup struct{ Signup struct{ Status, CancelReason string } }
+		DeclineSignup struct {
+			Signup struct{ Status, CancelReason string }
+		}
 	}
 	as.Do(t, decline, map[string]any{"id": ids[2]}).OK(t, &no)
 	if no.DeclineSignup.Signup.Status != "CANCELLED" || no.DeclineSignup.Signup.CancelReason != "DECLINED" {
@@ -228,7 +230,9 @@ func TestCapacityChangesKeepTheInvariant(t *testing.T) {
 	as := a.As(f.coordinator.AccessToken)
 	as.Do(t, resize, map[string]any{"id": shiftID, "c": 1}).Fails(t, "CONFLICT", "input.capacity")
 	var out struct {
-		UpdateShift struct{ Shift struct{ Capacity, ConfirmedCount, WaitlistCount int } }
+		UpdateShift struct {
+			Shift struct{ Capacity, ConfirmedCount, WaitlistCount int }
+		}
 	}
 	as.Do(t, resize, map[string]any{"id": shiftID, "c": 3}).OK(t, &out)
 	if s := out.UpdateShift.Shift; s.Capacity != 3 || s.ConfirmedCount != 3 || s.WaitlistCount != 1 {
@@ -279,10 +283,7 @@ func TestCoordinatorRecordsAttendanceOnceTheShiftBegins(t *testing.T) {
 	if s := out.RecordAttendance.Signup; *s.Hours != 2.5 {
 		t.Fatalf("corrected hours = %v, want 2.5", *s.Hours)
 	}
-	events, err := a.store.Events().EventsOf(t.Context(), "shiftId", shiftID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	events := a.eventsOf(t, "shiftId", shiftID)
 	if !containsKind(events, "ATTENDED") || !containsKind(events, "NO_SHOW") {
 		t.Fatalf("attendance events missing: %+v", events)
 	}

@@ -57,10 +57,12 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	if err != nil {
 		return err
 	}
-	svc, err := wire(ctx, st, tokens, log, cfg.Embedded())
+	svc, closeServices, err := wire(ctx, st, tokens, log, cfg.Embedded())
 	if err != nil {
 		return err
 	}
+	// Deferred after the store's Close, so it runs before it.
+	defer closeServices()
 	gql := graph.NewHandler(&graph.Resolver{Svc: svc}, graph.Options{
 		DevMode: cfg.DevMode, MaxBodyBytes: cfg.MaxBodyBytes, RequestTimeout: cfg.RequestTimeout,
 		MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity,

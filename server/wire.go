@@ -15,16 +15,27 @@ import (
 )
 
 // wire builds the domain services on the store. exclusive says this process is the only
-// writer (the embedded store), which lets the signup service trust its in-memory book.
-func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.Logger, exclusive bool) (graph.Services, error) {
+// writer (the embedded store), which lets the services keep what they read in memory. close
+// writes what is still buffered; call it after the last request.
+func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.Logger, exclusive bool) (svc graph.Services, close func(), err error) {
 	events := engagement.NewRecorder(st.Events(), log)
+	defer func() {
+		if err != nil {
+			events.Close()
+		}
+	}()
 	accounts := account.NewService(st.Accounts(), st.Throttle(), tokens, log)
 	orgs := organisation.NewService(st.Organisations(), accounts)
 	opps := opportunity.NewService(st.Opportunities(), orgs, events, log)
 	signups := signup.NewService(st.Signups(), opps, accounts, events, log, signup.Config{Exclusive: exclusive})
 	opps.SetOccupancy(signups)
-	if err := signups.Preload(ctx); err != nil {
-		return graph.Services{}, err
+	if exclusive {
+		if err := opps.KeepInMemory(ctx); err != nil {
+			return graph.Services{}, nil, err
+		}
 	}
-	return graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups}, nil
+	if err := signups.Preload(ctx); err != nil {
+		return graph.Services{}, nil, err
+	}
+	return graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups}, events.Close, nil
 }

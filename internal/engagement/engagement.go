@@ -6,6 +6,7 @@ package engagement
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -46,21 +47,36 @@ type Store interface {
 	AppendEvents(ctx context.Context, events ...Event) error
 }
 
-// Recorder writes events. A failed write is logged, not returned: the action it describes has
-// already happened and must not be reported as failed.
+// Recorder writes events in batches from a background goroutine: an action pays for an
+// append to a buffer, not for a round trip to the store. A failed write is logged, not
+// returned: the actions it describes have already happened and must not be reported as failed.
 type Recorder struct {
 	store Store
 	log   *slog.Logger
 	now   func() time.Time
+
+	mu      sync.Mutex
+	pending []Event
+	wake    chan struct{}
+	flushed *sync.Cond // signalled after every write
+	writing bool
+	closed  bool
+	done    chan struct{}
 }
 
-// NewRecorder returns a recorder writing to store.
+// maxBatch bounds one write.
+const maxBatch = 500
+
+// NewRecorder returns a recorder writing to store; Close flushes and stops it.
 func NewRecorder(store Store, log *slog.Logger) *Recorder {
-	return &Recorder{store: store, log: log, now: time.Now}
+	r := &Recorder{store: store, log: log, now: time.Now, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	r.flushed = sync.NewCond(&r.mu)
+	go r.run()
+	return r
 }
 
-// Record appends the events, stamping those without a time.
-func (r *Recorder) Record(ctx context.Context, events ...Event) {
+// Record queues the events, stamping those without a time.
+func (r *Recorder) Record(_ context.Context, events ...Event) {
 	if len(events) == 0 {
 		return
 	}
@@ -70,7 +86,74 @@ func (r *Recorder) Record(ctx context.Context, events ...Event) {
 			events[i].At = now
 		}
 	}
-	if err := r.store.AppendEvents(context.WithoutCancel(ctx), events...); err != nil {
-		r.log.ErrorContext(ctx, "engagement: events lost", "err", err, "count", len(events), "kind", string(events[0].Kind))
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		r.write(events)
+		return
 	}
+	r.pending = append(r.pending, events...)
+	// Signalled under the lock, so that Close cannot close the channel in between.
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+	r.mu.Unlock()
+}
+
+func (r *Recorder) run() {
+	defer close(r.done)
+	for range r.wake {
+		for {
+			r.mu.Lock()
+			batch := r.pending
+			if len(batch) > maxBatch {
+				batch = batch[:maxBatch]
+			}
+			r.pending = r.pending[len(batch):]
+			r.writing = len(batch) > 0
+			r.mu.Unlock()
+			if len(batch) == 0 {
+				break
+			}
+			r.write(batch)
+			r.mu.Lock()
+			r.writing = false
+			r.flushed.Broadcast()
+			r.mu.Unlock()
+		}
+		r.mu.Lock()
+		r.flushed.Broadcast()
+		r.mu.Unlock()
+	}
+}
+
+func (r *Recorder) write(events []Event) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := r.store.AppendEvents(ctx, events...); err != nil {
+		r.log.Error("engagement: events lost", "err", err, "count", len(events), "kind", string(events[0].Kind))
+	}
+}
+
+// Flush waits until every event recorded so far is written.
+func (r *Recorder) Flush() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for len(r.pending) > 0 || r.writing {
+		r.flushed.Wait()
+	}
+}
+
+// Close writes what is queued and stops the background writer. Events recorded after Close
+// are written at once.
+func (r *Recorder) Close() {
+	r.Flush()
+	r.mu.Lock()
+	if !r.closed {
+		r.closed = true
+		close(r.wake)
+	}
+	r.mu.Unlock()
+	<-r.done
 }

@@ -51,6 +51,17 @@ func NewService(repo Repo, orgs Organisations, events Events, log *slog.Logger) 
 	return &Service{repo: repo, orgs: orgs, events: events, log: log, now: time.Now}
 }
 
+// KeepInMemory loads every opportunity and shift and serves reads from memory from then on.
+// Only a process that is the only writer (the embedded store) may do this.
+func (s *Service) KeepInMemory(ctx context.Context) error {
+	m, err := loadMemoryRepo(ctx, s.repo)
+	if err != nil {
+		return errs.Wrap("opportunity: load into memory", err)
+	}
+	s.repo = m
+	return nil
+}
+
 // SetOccupancy wires the source of confirmed counts.
 func (s *Service) SetOccupancy(o Occupancy) { s.occupancy = o }
 

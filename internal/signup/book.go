@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/mitwirken/mitwirken/internal/opportunity"
 )
 
 // entry is what the book knows of one signup.
@@ -162,6 +164,17 @@ func (b *book) overlapping(userID, exceptShift string, start, end time.Time) (en
 	return entry{}, false
 }
 
+// firstEligible returns the first waitlisted signup that a place on sh would not make
+// overlap another confirmed shift of the same volunteer, or nil.
+func (b *book) firstEligible(l *ledger, sh opportunity.Shift) *entry {
+	for _, w := range l.waitlist() {
+		if _, clash := b.overlapping(w.UserID, sh.ID, sh.StartsAt, sh.EndsAt); !clash || w.AllowOverlap {
+			return &w
+		}
+	}
+	return nil
+}
+
 // freeSeat returns the lowest free place in 1..capacity, or 0 when the shift is full. Places
 // are numbered within the capacity so that the store's unique key on (shift, place) bounds
 // the count on its own.
@@ -218,12 +231,19 @@ func (l *ledger) nextRank() int {
 	return r + 1
 }
 
-// position is a waitlisted signup's place in the queue, from 1.
+// position is a waitlisted signup's place in the queue, from 1: one more than the number
+// waiting ahead of it. It runs for every waitlisted signup shown, so it counts rather than
+// sorts.
 func (l *ledger) position(signupID string) int {
-	for i, e := range l.waitlist() {
-		if e.SignupID == signupID {
-			return i + 1
+	me, ok := l.entries[signupID]
+	if !ok || me.Status != Waitlisted {
+		return 0
+	}
+	ahead := 0
+	for _, e := range l.entries {
+		if e.Status == Waitlisted && e.WaitRank < me.WaitRank {
+			ahead++
 		}
 	}
-	return 0
+	return ahead + 1
 }

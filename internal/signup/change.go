@@ -110,27 +110,27 @@ func (s *Service) withdraw(ctx context.Context, a access, by string, to Status, 
 }
 
 // fillPlaces moves waitlisted volunteers into free places, first come first served, skipping
-// those whose confirmed shifts the place would overlap (they keep their rank). Call with the
-// shift's lock held. Failures are logged: the place stays free and the book is reloaded.
+// those whose confirmed shifts the place would overlap (they keep their rank). Each promotion
+// is reserved in the book before it is stored. Call with the shift's lock held. Failures are
+// logged: the place stays free and the book is reloaded.
 func (s *Service) fillPlaces(ctx context.Context, sh opportunity.Shift) {
 	for {
 		s.book.mu.Lock()
 		l := s.book.ledger(sh.ID)
 		seat := l.freeSeat(sh.Capacity)
-		var next entry
-		found := false
+		var next *entry
 		if seat > 0 {
-			for _, w := range l.waitlist() {
-				if _, clash := s.book.overlapping(w.UserID, sh.ID, sh.StartsAt, sh.EndsAt); !clash || w.AllowOverlap {
-					next, found = w, true
-					break
-				}
-			}
+			next = s.book.firstEligible(l, sh)
 		}
-		s.book.mu.Unlock()
-		if !found {
+		if next == nil {
+			s.book.mu.Unlock()
 			return
 		}
+		reserved := *next
+		reserved.Status, reserved.Seat, reserved.WaitRank = Confirmed, seat, 0
+		prev, had := s.book.put(reserved)
+		s.book.mu.Unlock()
+
 		promoted, err := s.repo.Update(ctx, next.SignupID, func(cur *Signup) error {
 			if cur.Status != Waitlisted {
 				return errStale
@@ -140,7 +140,10 @@ func (s *Service) fillPlaces(ctx context.Context, sh opportunity.Shift) {
 		})
 		if err != nil {
 			s.log.ErrorContext(ctx, "signup: promote from waitlist", "err", err, "signup", next.SignupID)
-			s.forget(sh.ID)
+			s.book.mu.Lock()
+			s.book.undo(sh.ID, next.SignupID, next.UserID, prev, had)
+			s.book.forget(sh.ID)
+			s.book.mu.Unlock()
 			return
 		}
 		s.book.mu.Lock()

@@ -157,10 +157,14 @@ func (s *Service) signUp(ctx context.Context, sh opportunity.Shift, o opportunit
 	if err := s.checkOpen(sh, o); err != nil {
 		return Signup{}, err
 	}
-	unlock := s.shiftLocks.Lock(sh.ID)
-	defer unlock()
 	for attempt := 0; ; attempt++ {
-		if err := s.ensure(ctx, sh, userID); err != nil {
+		// The shift's lock is held only while loading the book: the decision is atomic under
+		// the book's mutex, and the insert runs unlocked, so that concurrent signups overlap
+		// their round trips to the store.
+		unlock := s.shiftLocks.Lock(sh.ID)
+		err := s.ensure(ctx, sh, userID)
+		unlock()
+		if err != nil {
 			return Signup{}, err
 		}
 		now := s.now()
@@ -182,7 +186,7 @@ func (s *Service) signUp(ctx context.Context, sh opportunity.Shift, o opportunit
 		prev, had := s.book.put(entryOf(su))
 		s.book.mu.Unlock()
 
-		err := s.repo.Insert(ctx, su)
+		err = s.repo.Insert(ctx, su)
 		if err == nil {
 			s.recordSignup(ctx, su, by)
 			return su, nil
@@ -190,20 +194,36 @@ func (s *Service) signUp(ctx context.Context, sh opportunity.Shift, o opportunit
 		s.book.mu.Lock()
 		s.book.undo(su.ShiftID, su.ID, su.UserID, prev, had)
 		s.book.mu.Unlock()
+		s.forget(sh.ID)
+		if su.Seat > 0 {
+			// Others may have been waitlisted behind the place this signup held for a moment.
+			s.refill(ctx, sh)
+		}
 		if !errors.Is(err, errs.ErrDuplicate) || attempt+1 == maxAttempts {
-			s.forget(sh.ID)
 			return Signup{}, errs.Wrap("signup: insert", err)
 		}
 		// Another process took the place, the rank, or signed this volunteer up: look again.
-		s.forget(sh.ID)
 	}
 }
 
+// refill gives free places to the waitlist under the shift's lock.
+func (s *Service) refill(ctx context.Context, sh opportunity.Shift) {
+	unlock := s.shiftLocks.Lock(sh.ID)
+	defer unlock()
+	if err := s.ensure(ctx, sh, ""); err != nil {
+		s.log.ErrorContext(ctx, "signup: refill places", "err", err, "shift", sh.ID)
+		return
+	}
+	s.fillPlaces(ctx, sh)
+}
+
 // place gives su a free place or the next waitlist rank, unless it would overlap the
-// volunteer's confirmed shifts. Call with the book locked.
+// volunteer's confirmed shifts. A free place goes to the waitlist first: while someone who
+// can take it is waiting, newcomers queue behind them. Call with the book locked.
 func (s *Service) place(su *Signup, sh opportunity.Shift) error {
 	l := s.book.ledger(sh.ID)
-	if seat := l.freeSeat(sh.Capacity); seat > 0 {
+	seat := l.freeSeat(sh.Capacity)
+	if seat > 0 && s.book.firstEligible(l, sh) == nil {
 		if !su.AllowOverlap {
 			if other, ok := s.book.overlapping(su.UserID, sh.ID, sh.StartsAt, sh.EndsAt); ok {
 				return overlapError(other)

@@ -42,7 +42,7 @@ func StartEmbedded(ctx context.Context, dataDir, addr string, log *slog.Logger) 
 	e.db, err = ferretdb.New(&ferretdb.Config{
 		Listener:  listener,
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + dir + "/",
+		SQLiteURL: "file:" + dir + "/?_pragma=synchronous(NORMAL)",
 		// FerretDB logs every connection at info level and every command it does not implement
 		// (such as the driver's endSessions) at warn level; only its errors interest us.
 		Logger: slog.New(&levelFilter{Handler: log.Handler(), min: slog.LevelError}),

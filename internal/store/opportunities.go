@@ -266,3 +266,20 @@ func (r *Opportunities) ShiftsOf(ctx context.Context, opportunityIDs []string) (
 	}
 	return out, nil
 }
+
+// AllShifts lists every shift, for loading them into memory.
+func (r *Opportunities) AllShifts(ctx context.Context) ([]opportunity.Shift, error) {
+	cur, err := r.s.coll(collShifts).Find(ctx, bson.D{})
+	if err != nil {
+		return nil, fmt.Errorf("store: all shifts: %w", err)
+	}
+	var docs []shiftDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("store: all shifts: %w", err)
+	}
+	out := make([]opportunity.Shift, len(docs))
+	for i := range docs {
+		out[i] = docs[i].shift()
+	}
+	return out, nil
+}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -45,6 +46,8 @@ type Store struct {
 	embedded *Embedded
 	locks    keylock.Map
 	log      *slog.Logger
+	// writes serialises writes when the server is FerretDB on SQLite; nil for MongoDB.
+	writes *sync.Mutex
 }
 
 // Open connects to the configured store, starting the embedded one if no URI is given, and
@@ -84,7 +87,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 func connect(ctx context.Context, uri string, cfg Config) (*Store, error) {
 	opts := options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(10 * time.Second).
-		SetTimeout(30 * time.Second)
+		SetTimeout(30 * time.Second).
+		// Bursts of requests need connections faster than the default of two at a time.
+		SetMaxConnecting(16)
 	if cfg.Metrics != nil || cfg.OnCommand != nil {
 		opts.SetMonitor(commandMonitor(cfg.Metrics, cfg.OnCommand))
 	}
@@ -96,7 +101,11 @@ func connect(ctx context.Context, uri string, cfg Config) (*Store, error) {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("store: ping: %w", err)
 	}
-	return &Store{client: client, db: client.Database(cfg.Database), log: cfg.Logger}, nil
+	s := &Store{client: client, db: client.Database(cfg.Database), log: cfg.Logger}
+	if isFerretDB(ctx, s.db) {
+		s.writes = &sync.Mutex{}
+	}
+	return s, nil
 }
 
 // Ping reports whether the database answers.
@@ -124,7 +133,9 @@ func (s *Store) Drop(ctx context.Context) error {
 	return s.db.Drop(ctx)
 }
 
-func (s *Store) coll(name string) *mongo.Collection { return s.db.Collection(name) }
+func (s *Store) coll(name string) collection {
+	return collection{Collection: s.db.Collection(name), writes: s.writes}
+}
 
 // isDuplicate reports whether a write failed on a unique index.
 func isDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }
