@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"bytes"
+	"context"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
@@ -51,6 +52,29 @@ func newAPI(t testing.TB, tune ...func(*graph.Options)) *api {
 	t.Helper()
 	commands := &atomic.Int64{}
 	st := storetest.New(t, func(c *store.Config) { c.OnCommand = func(string) { commands.Add(1) } })
+	return serveAPI(t, st, true, commands, tune...)
+}
+
+// newReplicas starts n servers on one database, each with its own store connection and
+// services, as several server replicas share one MongoDB: none of them is the only writer.
+func newReplicas(t testing.TB, n int) []*api {
+	t.Helper()
+	cfg := storetest.Config(t)
+	replicas := make([]*api, n)
+	for i := range replicas {
+		st, err := store.Open(t.Context(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close(context.Background()) })
+		replicas[i] = serveAPI(t, st, false, &atomic.Int64{}, func(o *graph.Options) { o.RequestTimeout = time.Minute })
+	}
+	t.Cleanup(func() { _ = replicas[0].store.Drop(context.Background()) })
+	return replicas
+}
+
+func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.Int64, tune ...func(*graph.Options)) *api {
+	t.Helper()
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	tokens, err := auth.NewTokens(testKey, nil)
@@ -62,10 +86,12 @@ func newAPI(t testing.TB, tune ...func(*graph.Options)) *api {
 	accounts := account.NewService(st.Accounts(), st.Throttle(), tokens, log)
 	orgs := organisation.NewService(st.Organisations(), accounts)
 	opps := opportunity.NewService(st.Opportunities(), orgs, events, log)
-	signups := signup.NewService(st.Signups(), opps, accounts, events, log, signup.Config{Exclusive: true})
+	signups := signup.NewService(st.Signups(), opps, accounts, events, log, signup.Config{Exclusive: exclusive})
 	opps.SetOccupancy(signups)
-	if err := opps.KeepInMemory(t.Context()); err != nil {
-		t.Fatal(err)
+	if exclusive {
+		if err := opps.KeepInMemory(t.Context()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := signups.Preload(t.Context()); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/calendar"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
 	"github.com/mitwirken/mitwirken/internal/signup"
@@ -24,4 +25,5 @@ type Services struct {
 	Organisations *organisation.Service
 	Opportunities *opportunity.Service
 	Signups       *signup.Service
+	Calendar      *calendar.Service
 }

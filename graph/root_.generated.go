@@ -45,6 +45,10 @@ type ComplexityRoot struct {
 		User                 func(childComplexity int) int
 	}
 
+	CalendarFeedPayload struct {
+		Path func(childComplexity int) int
+	}
+
 	HoursTotal struct {
 		Hours        func(childComplexity int) int
 		Organisation func(childComplexity int) int
@@ -67,6 +71,7 @@ type ComplexityRoot struct {
 		CheckIn                  func(childComplexity int, signupID string) int
 		CloseOpportunity         func(childComplexity int, id string) int
 		ConfirmHours             func(childComplexity int, signupID string, hours *float64) int
+		CreateCalendarFeed       func(childComplexity int) int
 		CreateOpportunity        func(childComplexity int, input model.CreateOpportunityInput) int
 		CreateOrganisation       func(childComplexity int, input model.CreateOrganisationInput) int
 		DeclineSignup            func(childComplexity int, signupID string) int
@@ -78,6 +83,7 @@ type ComplexityRoot struct {
 		RefreshSession           func(childComplexity int, refreshToken string) int
 		Register                 func(childComplexity int, input model.RegisterInput) int
 		RemoveOrganisationMember func(childComplexity int, organisationID string, userID string) int
+		RevokeCalendarFeed       func(childComplexity int) int
 		SignUp                   func(childComplexity int, shiftID string) int
 		SignUpVolunteer          func(childComplexity int, shiftID string, email string, allowOverlap *bool) int
 		UpdateOpportunity        func(childComplexity int, id string, input model.UpdateOpportunityInput) int
@@ -271,6 +277,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuthPayload.User(childComplexity), true
 
+	case "CalendarFeedPayload.path":
+		if e.ComplexityRoot.CalendarFeedPayload.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CalendarFeedPayload.Path(childComplexity), true
+
 	case "HoursTotal.hours":
 		if e.ComplexityRoot.HoursTotal.Hours == nil {
 			break
@@ -408,6 +421,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ConfirmHours(childComplexity, args["signupId"].(string), args["hours"].(*float64)), true
+	case "Mutation.createCalendarFeed":
+		if e.ComplexityRoot.Mutation.CreateCalendarFeed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCalendarFeed(childComplexity), true
 	case "Mutation.createOpportunity":
 		if e.ComplexityRoot.Mutation.CreateOpportunity == nil {
 			break
@@ -529,6 +548,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveOrganisationMember(childComplexity, args["organisationId"].(string), args["userId"].(string)), true
+	case "Mutation.revokeCalendarFeed":
+		if e.ComplexityRoot.Mutation.RevokeCalendarFeed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeCalendarFeed(childComplexity), true
 	case "Mutation.signUp":
 		if e.ComplexityRoot.Mutation.SignUp == nil {
 			break
@@ -1312,6 +1337,18 @@ type User {
   memberships: [OrganisationMembership!]
 }
 `, BuiltIn: false},
+	{Name: "../schema/calendar.graphqls", Input: `extend type Mutation {
+  "Creates the secret address of a calendar feed of the caller's confirmed shifts, replacing (and so revoking) any earlier one. The address is shown only now."
+  createCalendarFeed: CalendarFeedPayload!
+  "Revokes the caller's calendar feed. False when there was none."
+  revokeCalendarFeed: Boolean!
+}
+
+type CalendarFeedPayload {
+  "Path of the feed on this server, e.g. /calendar/mwc_….ics; calendar apps subscribe to it (https:// or webcal://)."
+  path: String!
+}
+`, BuiltIn: false},
 	{Name: "../schema/opportunity.graphqls", Input: `extend type Query {
   "An opportunity; drafts only for the organisation's staff. Null when there is none to see."
   opportunity(id: ID!): Opportunity
@@ -1694,6 +1731,14 @@ func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field g
 		return ec.fieldContext_AuthPayload_user(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuthPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CalendarFeedPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "path":
+		return ec.fieldContext_CalendarFeedPayload_path(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CalendarFeedPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_HoursTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

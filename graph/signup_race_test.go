@@ -209,3 +209,49 @@ func TestDuplicateSignupsByOneVolunteerGiveOne(t *testing.T) {
 		t.Fatalf("roster = %+v, want one confirmed signup", roster.Shift)
 	}
 }
+
+// TestReplicasRacingOnOneStoreNeverOversell runs the race through two servers that share the
+// database but not their memory, as replicas on MongoDB do: each decides from what it last
+// read, and the store's unique keys settle every disagreement.
+func TestReplicasRacingOnOneStoreNeverOversell(t *testing.T) {
+	replicas := newReplicas(t, 2)
+	a, b := replicas[0], replicas[1]
+	a.HTTP, b.HTTP = manyConnections, manyConnections
+	f := newFixture(t, a, nil)
+	shiftID := f.addShift(t, a, time.Now().Add(48*time.Hour), time.Hour, 20)
+	f.publish(t, a)
+	const n = 200
+	tokens := a.volunteers(t, n)
+
+	results := make([]signupView, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			via := replicas[i%2]
+			var out struct{ SignUp struct{ Signup signupView } }
+			via.As(tokens[i]).Do(t, signUpMutation, map[string]any{"shift": shiftID}).OK(t, &out)
+			results[i] = out.SignUp.Signup
+		}()
+	}
+	close(start)
+	wg.Wait()
+
+	var roster rosterView
+	b.As(f.coordinator.AccessToken).Do(t, rosterQuery, map[string]any{"id": shiftID}).OK(t, &roster)
+	if c, w := countStatus(roster, "CONFIRMED"), countStatus(roster, "WAITLISTED"); c != 20 || w != n-20 || len(roster.Shift.Signups) != n {
+		t.Fatalf("stored: %d confirmed, %d waitlisted, %d signups; want 20, %d, %d", c, w, len(roster.Shift.Signups), n-20, n)
+	}
+	positions := map[int]bool{}
+	for _, r := range results {
+		if r.Status == "WAITLISTED" {
+			if positions[*r.WaitlistPosition] {
+				t.Fatalf("waitlist position %d given twice", *r.WaitlistPosition)
+			}
+			positions[*r.WaitlistPosition] = true
+		}
+	}
+}

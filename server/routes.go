@@ -15,9 +15,10 @@ type pinger interface {
 	Ping(ctx context.Context) error
 }
 
-func routes(gql http.Handler, store pinger, reg *prometheus.Registry, devMode bool, draining *atomic.Bool) http.Handler {
+func routes(gql, calendarFeed http.Handler, store pinger, reg *prometheus.Registry, devMode bool, draining *atomic.Bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
+	mux.Handle("GET /calendar/{file}", calendarFeed)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	})

@@ -191,3 +191,59 @@ func TestBadConfigurationIsNamed(t *testing.T) {
 		t.Fatalf("run = %v, want both bad variables named", err)
 	}
 }
+
+func TestCalendarFeedEndToEnd(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := start(t, ctx, sharedStoreEnv(t))
+	c := gqltest.Client{URL: s.url + "/graphql"}
+	var reg struct {
+		Register struct{ AccessToken string }
+	}
+	c.Do(t, register, map[string]any{"input": map[string]any{"email": "rosa@example.org", "password": "a long enough passphrase", "displayName": "Rosa"}}).OK(t, &reg)
+	as := c.As(reg.Register.AccessToken)
+	var org struct {
+		CreateOrganisation struct{ Organisation struct{ ID string } }
+	}
+	as.Do(t, `mutation { createOrganisation(input: {name: "Nachbarschaftshilfe"}) { organisation { id } } }`, nil).OK(t, &org)
+	var opp struct {
+		CreateOpportunity struct{ Opportunity struct{ ID string } }
+	}
+	as.Do(t, `mutation($o: ID!) { createOpportunity(input: {organisationId: $o, title: "Einkaufshilfe", mode: ONSITE,
+	  location: {address: "Marktplatz 1, Leipzig", latitude: 51.34, longitude: 12.37}}) { opportunity { id } } }`,
+		map[string]any{"o": org.CreateOrganisation.Organisation.ID}).OK(t, &opp)
+	var shift struct {
+		AddShift struct{ Shift struct{ ID string } }
+	}
+	as.Do(t, `mutation($o: ID!) { addShift(input: {opportunityId: $o, startsAt: "2030-06-03T10:00:00+02:00", endsAt: "2030-06-03T12:00:00+02:00", capacity: 2}) { shift { id } } }`,
+		map[string]any{"o": opp.CreateOpportunity.Opportunity.ID}).OK(t, &shift)
+	as.Do(t, `mutation($o: ID!) { publishOpportunity(id: $o) { opportunity { id } } }`, map[string]any{"o": opp.CreateOpportunity.Opportunity.ID}).OK(t, nil)
+	as.Do(t, `mutation($s: ID!) { signUp(shiftId: $s) { signup { status } } }`, map[string]any{"s": shift.AddShift.Shift.ID}).OK(t, nil)
+
+	var feed struct {
+		CreateCalendarFeed struct{ Path string }
+	}
+	as.Do(t, `mutation { createCalendarFeed { path } }`, nil).OK(t, &feed)
+	res, err := http.Get(s.url + feed.CreateCalendarFeed.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/calendar") {
+		t.Fatalf("feed = %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	for _, want := range []string{"SUMMARY:Einkaufshilfe", "DTSTART;TZID=Europe/Berlin:20300603T100000", "LOCATION:Marktplatz 1"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("feed lacks %q:\n%s", want, body)
+		}
+	}
+	var revoked struct{ RevokeCalendarFeed bool }
+	as.Do(t, `mutation { revokeCalendarFeed }`, nil).OK(t, &revoked)
+	if code, _ := get(t, s.url+feed.CreateCalendarFeed.Path); !revoked.RevokeCalendarFeed || code != http.StatusNotFound {
+		t.Fatalf("after revoking: revoked = %v, GET = %d; want true and 404", revoked.RevokeCalendarFeed, code)
+	}
+	if code, _ := get(t, s.url+"/calendar/mwc_guessed.ics"); code != http.StatusNotFound {
+		t.Fatalf("guessed token: %d, want 404", code)
+	}
+}

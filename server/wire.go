@@ -7,6 +7,7 @@ import (
 	"github.com/mitwirken/mitwirken/graph"
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/auth"
+	"github.com/mitwirken/mitwirken/internal/calendar"
 	"github.com/mitwirken/mitwirken/internal/engagement"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
@@ -37,5 +38,6 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 	if err := signups.Preload(ctx); err != nil {
 		return graph.Services{}, nil, err
 	}
-	return graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups}, events.Close, nil
+	cal := calendar.NewService(st.CalendarFeeds(), signups, opps, log)
+	return graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups, Calendar: cal}, events.Close, nil
 }

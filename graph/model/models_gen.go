@@ -32,6 +32,11 @@ type AuthPayload struct {
 	User         account.User `json:"user"`
 }
 
+type CalendarFeedPayload struct {
+	// Path of the feed on this server, e.g. /calendar/mwc_….ics; calendar apps subscribe to it (https:// or webcal://).
+	Path string `json:"path"`
+}
+
 type CreateOpportunityInput struct {
 	OrganisationID string `json:"organisationId"`
 	// 1 to 200 characters.

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -23,7 +21,6 @@ import (
 	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/signup"
-	"github.com/mitwirken/mitwirken/internal/store"
 	"github.com/mitwirken/mitwirken/internal/store/storetest"
 )
 
@@ -348,85 +345,3 @@ func TestRenderFromStore(t *testing.T) {
 	}
 }
 
-func TestHandler(t *testing.T) {
-	st := storetest.New(t)
-	sig, cat := world()
-	var logs bytes.Buffer
-	log := slog.New(slog.NewTextHandler(&logs, nil))
-	svc := calendar.NewService(st.CalendarFeeds(), sig, cat, log)
-	token, err := svc.Create(t.Context(), auth.Actor{UserID: "u1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	// A service whose store has gone away.
-	broken, err := store.Open(t.Context(), storetest.Config(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	brokenToken, err := calendar.NewService(broken.CalendarFeeds(), sig, cat, quiet()).Create(t.Context(), auth.Actor{UserID: "u1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_ = broken.Drop(t.Context())
-	_ = broken.Close(t.Context())
-	brokenSvc := calendar.NewService(broken.CalendarFeeds(), sig, cat, log)
-
-	mux := http.NewServeMux()
-	mux.Handle("GET /calendar/{file}", calendar.Handler(svc))
-	mux.Handle("GET /broken/calendar/{file}", calendar.Handler(brokenSvc))
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-
-	unknown := "mwc_" + strings.Repeat("A", 43)
-	for _, tt := range []struct {
-		name, path, method string
-		status             int
-		contentType, cache string
-		bodyPrefix         string
-	}{
-		{"feed", calendar.Path(token), http.MethodGet, 200, "text/calendar; charset=utf-8", "private, max-age=300", "BEGIN:VCALENDAR\r\n"},
-		{"head", calendar.Path(token), http.MethodHead, 200, "text/calendar; charset=utf-8", "private, max-age=300", ""},
-		{"unknown token", calendar.Path(unknown), http.MethodGet, 404, "text/plain; charset=utf-8", "no-store", "calendar feed not found"},
-		{"no .ics", "/calendar/" + token, http.MethodGet, 404, "text/plain; charset=utf-8", "no-store", "calendar feed not found"},
-		{"junk", "/calendar/x.ics", http.MethodGet, 404, "text/plain; charset=utf-8", "no-store", "calendar feed not found"},
-		{"post", calendar.Path(token), http.MethodPost, 405, "", "", ""},
-		{"store failure", "/broken" + calendar.Path(brokenToken), http.MethodGet, 500, "text/plain; charset=utf-8", "no-store", "internal error"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			req, err := http.NewRequestWithContext(t.Context(), tt.method, srv.URL+tt.path, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := srv.Client().Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, _ := io.ReadAll(res.Body)
-			res.Body.Close()
-			if res.StatusCode != tt.status {
-				t.Fatalf("status = %d, want %d (body %q)", res.StatusCode, tt.status, body)
-			}
-			if tt.contentType != "" && res.Header.Get("Content-Type") != tt.contentType {
-				t.Errorf("Content-Type = %q, want %q", res.Header.Get("Content-Type"), tt.contentType)
-			}
-			if tt.cache != "" && res.Header.Get("Cache-Control") != tt.cache {
-				t.Errorf("Cache-Control = %q, want %q", res.Header.Get("Cache-Control"), tt.cache)
-			}
-			if !strings.HasPrefix(string(body), tt.bodyPrefix) {
-				t.Errorf("body = %q, want prefix %q", body, tt.bodyPrefix)
-			}
-			if tt.status == 200 && tt.method == http.MethodGet {
-				parse(t, body)
-			}
-		})
-	}
-	if !strings.Contains(logs.String(), "calendar: render feed") {
-		t.Errorf("the store failure was not logged: %q", logs.String())
-	}
-	for _, tok := range []string{token, brokenToken} {
-		if strings.Contains(logs.String(), tok) {
-			t.Errorf("log contains a token: %q", logs.String())
-		}
-	}
-}

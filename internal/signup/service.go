@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/mitwirken/mitwirken/internal/auth"
@@ -114,7 +115,7 @@ func (s *Service) forget(shiftID string) {
 var errSignIn = errs.E(errs.Unauthenticated, "sign in first")
 
 // maxAttempts bounds retries when another process took the place or rank this one chose.
-const maxAttempts = 4
+const maxAttempts = 12
 
 // SignUp signs the actor up for a shift. It returns the actor's existing active signup for the
 // shift instead of a second one.
@@ -158,52 +159,75 @@ func (s *Service) signUp(ctx context.Context, sh opportunity.Shift, o opportunit
 		return Signup{}, err
 	}
 	for attempt := 0; ; attempt++ {
-		// The shift's lock is held only while loading the book: the decision is atomic under
-		// the book's mutex, and the insert runs unlocked, so that concurrent signups overlap
-		// their round trips to the store.
-		unlock := s.shiftLocks.Lock(sh.ID)
-		err := s.ensure(ctx, sh, userID)
-		unlock()
-		if err != nil {
-			return Signup{}, err
+		su, done, err := s.trySignUp(ctx, sh, o, userID, by, decideNow, allowOverlap)
+		if done || !errors.Is(err, errs.ErrDuplicate) {
+			return su, err
 		}
-		now := s.now()
-		su := Signup{ID: s.repo.NewID(), ShiftID: sh.ID, OpportunityID: o.ID, OrganisationID: o.OrganisationID,
-			UserID: userID, ShiftStart: sh.StartsAt, ShiftEnd: sh.Ends(), AllowOverlap: allowOverlap,
-			CreatedBy: by, CreatedAt: now, UpdatedAt: now}
-
-		s.book.mu.Lock()
-		if existing, ok := s.book.activeOf(sh.ID, userID); ok {
-			s.book.mu.Unlock()
-			return s.get(ctx, existing.SignupID)
+		if attempt+1 == maxAttempts {
+			s.log.WarnContext(ctx, "signup: gave up after repeated conflicts", "shift", sh.ID)
+			return Signup{}, errs.E(errs.Conflict, "many people are signing up for this shift right now; please try again")
 		}
-		if !decideNow {
-			su.Status = PendingApproval
-		} else if err := s.place(&su, sh); err != nil {
-			s.book.mu.Unlock()
-			return Signup{}, err
-		}
-		prev, had := s.book.put(entryOf(su))
-		s.book.mu.Unlock()
-
-		err = s.repo.Insert(ctx, su)
-		if err == nil {
-			s.recordSignup(ctx, su, by)
-			return su, nil
-		}
-		s.book.mu.Lock()
-		s.book.undo(su.ShiftID, su.ID, su.UserID, prev, had)
-		s.book.mu.Unlock()
-		s.forget(sh.ID)
-		if su.Seat > 0 {
-			// Others may have been waitlisted behind the place this signup held for a moment.
-			s.refill(ctx, sh)
-		}
-		if !errors.Is(err, errs.ErrDuplicate) || attempt+1 == maxAttempts {
-			return Signup{}, errs.Wrap("signup: insert", err)
-		}
-		// Another process took the place, the rank, or signed this volunteer up: look again.
+		// Another process took the place, the rank, or signed this volunteer up: look again,
+		// after a pause that spreads the contenders out.
+		time.Sleep(time.Duration(rand.Int64N(int64(time.Duration(attempt+1) * 5 * time.Millisecond))))
 	}
+}
+
+// trySignUp makes one attempt. done is false when the store refused a key, which means the
+// book was out of date; the book is then reloaded on the next attempt.
+func (s *Service) trySignUp(ctx context.Context, sh opportunity.Shift, o opportunity.Opportunity, userID, by string, decideNow, allowOverlap bool) (su Signup, done bool, err error) {
+	// As the only writer, the shift's lock is held only while loading the book: the decision
+	// is atomic under the book's mutex, and the insert runs unlocked, so that concurrent
+	// signups overlap their round trips to the store. With other writers, the lock is held
+	// throughout, so that this process's signups do not collide with each other.
+	unlock := s.shiftLocks.Lock(sh.ID)
+	if s.exclusive {
+		err = s.ensure(ctx, sh, userID)
+		unlock()
+	} else {
+		defer unlock()
+		err = s.ensure(ctx, sh, userID)
+	}
+	if err != nil {
+		return Signup{}, true, err
+	}
+	now := s.now()
+	su = Signup{ID: s.repo.NewID(), ShiftID: sh.ID, OpportunityID: o.ID, OrganisationID: o.OrganisationID,
+		UserID: userID, ShiftStart: sh.StartsAt, ShiftEnd: sh.Ends(), AllowOverlap: allowOverlap,
+		CreatedBy: by, CreatedAt: now, UpdatedAt: now}
+
+	s.book.mu.Lock()
+	if existing, ok := s.book.activeOf(sh.ID, userID); ok {
+		s.book.mu.Unlock()
+		su, err := s.get(ctx, existing.SignupID)
+		return su, true, err
+	}
+	if !decideNow {
+		su.Status = PendingApproval
+	} else if err := s.place(&su, sh); err != nil {
+		s.book.mu.Unlock()
+		return Signup{}, true, err
+	}
+	prev, had := s.book.put(entryOf(su))
+	s.book.mu.Unlock()
+
+	err = s.repo.Insert(ctx, su)
+	if err == nil {
+		s.recordSignup(ctx, su, by)
+		return su, true, nil
+	}
+	s.book.mu.Lock()
+	s.book.undo(su.ShiftID, su.ID, su.UserID, prev, had)
+	s.book.forget(sh.ID)
+	s.book.mu.Unlock()
+	if su.Seat > 0 && s.exclusive {
+		// Others may have been waitlisted behind the place this signup held for a moment.
+		s.refill(ctx, sh)
+	}
+	if errors.Is(err, errs.ErrDuplicate) {
+		return Signup{}, false, err
+	}
+	return Signup{}, true, errs.Wrap("signup: insert", err)
 }
 
 // refill gives free places to the waitlist under the shift's lock.

@@ -40,6 +40,10 @@ var indexes = map[string][]mongo.IndexModel{
 		{Keys: bson.D{{Key: "userId", Value: 1}, {Key: "_id", Value: -1}}, Options: options.Index().SetName("user")},
 		{Keys: bson.D{{Key: "status", Value: 1}, {Key: "shiftEnd", Value: 1}}, Options: options.Index().SetName("current")},
 	},
+	collCalendarFeeds: {
+		// One feed per user, also when two servers create one at the same moment.
+		{Keys: bson.D{{Key: "userId", Value: 1}}, Options: options.Index().SetName("user_unique").SetUnique(true)},
+	},
 	collEvents: {
 		{Keys: bson.D{{Key: "organisationId", Value: 1}, {Key: "at", Value: 1}}, Options: options.Index().SetName("organisation_time")},
 	},
