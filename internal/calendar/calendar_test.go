@@ -344,4 +344,3 @@ func TestRenderFromStore(t *testing.T) {
 		}
 	}
 }
-
