@@ -47,13 +47,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 		}
 	}()
 
-	key := cfg.JWTSecret
-	if len(key) == 0 {
-		if key, err = auth.LoadOrCreateKey(filepath.Join(cfg.DataDir, "jwt.key")); err != nil {
-			return err
-		}
-	}
-	tokens, err := auth.NewTokens(key, nil)
+	tokens, err := auth.TokensFromConfig(cfg.JWTSecret, filepath.Join(cfg.DataDir, "jwt.key"))
 	if err != nil {
 		return err
 	}

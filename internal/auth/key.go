@@ -46,3 +46,16 @@ func LoadOrCreateKey(path string) ([]byte, error) {
 	}
 	return key, nil
 }
+
+// TokensFromConfig returns the token service for a configured secret or, when none is
+// configured, for the key kept in keyFile (created on first use).
+func TokensFromConfig(secret []byte, keyFile string) (*Tokens, error) {
+	key := secret
+	if len(key) == 0 {
+		var err error
+		if key, err = LoadOrCreateKey(keyFile); err != nil {
+			return nil, err
+		}
+	}
+	return NewTokens(key, nil)
+}
