@@ -35,14 +35,46 @@ type Occupancy interface {
 	Resize(ctx context.Context, s Shift, capacity int, persist func() (Shift, error)) (Shift, error)
 }
 
+// Watcher is told after every write which opportunity changed, e.g. the catalog.
+type Watcher interface {
+	Changed(ctx context.Context, opportunityID string)
+}
+
 // Service manages opportunities and shifts.
 type Service struct {
 	repo      Repo
 	orgs      Organisations
 	events    Events
 	occupancy Occupancy
+	watcher   Watcher
 	log       *slog.Logger
 	now       func() time.Time
+}
+
+// Watch registers the watcher of writes.
+func (s *Service) Watch(w Watcher) { s.watcher = w }
+
+// changed tells the watcher, if any, that an opportunity changed.
+func (s *Service) changed(ctx context.Context, id string) {
+	if s.watcher != nil {
+		s.watcher.Changed(ctx, id)
+	}
+}
+
+// Published lists every published opportunity, for the catalog.
+func (s *Service) Published(ctx context.Context) ([]Opportunity, error) {
+	list, err := s.repo.List(ctx, Filter{Statuses: []Status{StatusPublished}})
+	return list, errs.Wrap("opportunity: published", err)
+}
+
+// Internal returns an opportunity whatever its status, for the catalog: callers decide what
+// to show.
+func (s *Service) Internal(ctx context.Context, id string) (Opportunity, error) {
+	o, err := s.repo.ByID(ctx, id)
+	if errors.Is(err, errs.ErrNotFound) {
+		return Opportunity{}, errs.E(errs.NotFound, "opportunity not found")
+	}
+	return o, errs.Wrap("opportunity: internal", err)
 }
 
 // NewService returns an opportunity service. SetOccupancy completes it once the signup service
@@ -201,6 +233,7 @@ func (s *Service) Update(ctx context.Context, actor auth.Actor, id string, d Det
 	if err != nil {
 		return Opportunity{}, nil, updateErr("opportunity: update", err)
 	}
+	s.changed(ctx, o.ID)
 	return o, Hints(o), nil
 }
 
@@ -262,6 +295,9 @@ func (s *Service) transition(ctx context.Context, id string, to Status, reason s
 		}
 		return nil
 	})
+	if err == nil {
+		s.changed(ctx, id)
+	}
 	return o, updateErr("opportunity: "+string(to), err)
 }
 

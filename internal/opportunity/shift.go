@@ -103,6 +103,7 @@ func (s *Service) AddShift(ctx context.Context, actor auth.Actor, opportunityID 
 	if err := s.repo.InsertShift(ctx, &sh); err != nil {
 		return Shift{}, errs.Wrap("opportunity: add shift", err)
 	}
+	s.changed(ctx, sh.OpportunityID)
 	return sh, nil
 }
 
@@ -130,9 +131,14 @@ func (s *Service) UpdateShift(ctx context.Context, actor auth.Actor, shiftID str
 		return updated, updateErr("opportunity: update shift", err)
 	}
 	if in.Capacity != nil && *in.Capacity != sh.Capacity {
+		// Resize tells the watcher itself, once the places are settled.
 		return s.occupancy.Resize(ctx, sh, *in.Capacity, persist)
 	}
-	return persist()
+	updated, err := persist()
+	if err == nil {
+		s.changed(ctx, updated.OpportunityID)
+	}
+	return updated, err
 }
 
 // CancelShift calls a shift off. Staff only.
@@ -152,6 +158,7 @@ func (s *Service) CancelShift(ctx context.Context, actor auth.Actor, shiftID, re
 	if err != nil {
 		return Shift{}, updateErr("opportunity: cancel shift", err)
 	}
+	s.changed(ctx, sh.OpportunityID)
 	s.events.Record(ctx, engagement.Event{Kind: engagement.ShiftCancelled, ActorID: actor.UserID,
 		OrganisationID: sh.OrganisationID, OpportunityID: sh.OpportunityID, ShiftID: sh.ID})
 	return sh, nil

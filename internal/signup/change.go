@@ -81,6 +81,14 @@ func (s *Service) Decline(ctx context.Context, actor auth.Actor, signupID string
 // withdraw ends an active signup and, if it held a place, promotes the first waitlisted
 // volunteer whose shifts allow it.
 func (s *Service) withdraw(ctx context.Context, a access, by string, to Status, reason string, kind engagement.Kind) (Signup, error) {
+	su, err := s.withdrawLocked(ctx, a, by, to, reason, kind)
+	if err == nil && a.su.Seat > 0 {
+		s.placesChanged(ctx, su.OpportunityID)
+	}
+	return su, err
+}
+
+func (s *Service) withdrawLocked(ctx context.Context, a access, by string, to Status, reason string, kind engagement.Kind) (Signup, error) {
 	unlock := s.shiftLocks.Lock(a.sh.ID)
 	defer unlock()
 	if err := s.ensure(ctx, a.sh, ""); err != nil {
@@ -171,6 +179,14 @@ func (s *Service) Approve(ctx context.Context, actor auth.Actor, signupID string
 	if err := s.checkOpen(a.sh, a.opp); err != nil {
 		return Signup{}, err
 	}
+	su, err := s.approveLocked(ctx, actor, a, allowOverlap)
+	if err == nil && su.Seat > 0 {
+		s.placesChanged(ctx, su.OpportunityID)
+	}
+	return su, err
+}
+
+func (s *Service) approveLocked(ctx context.Context, actor auth.Actor, a access, allowOverlap bool) (Signup, error) {
 	unlock := s.shiftLocks.Lock(a.sh.ID)
 	defer unlock()
 	for attempt := 0; ; attempt++ {
@@ -256,6 +272,14 @@ func (s *Service) ensureForRead(ctx context.Context, sh opportunity.Shift) error
 // taken; places numbered above the new capacity move down, and new places are filled from the
 // waitlist.
 func (s *Service) Resize(ctx context.Context, sh opportunity.Shift, capacity int, persist func() (opportunity.Shift, error)) (opportunity.Shift, error) {
+	updated, err := s.resizeLocked(ctx, sh, capacity, persist)
+	if err == nil {
+		s.placesChanged(ctx, updated.OpportunityID)
+	}
+	return updated, err
+}
+
+func (s *Service) resizeLocked(ctx context.Context, sh opportunity.Shift, capacity int, persist func() (opportunity.Shift, error)) (opportunity.Shift, error) {
 	unlock := s.shiftLocks.Lock(sh.ID)
 	defer unlock()
 	if err := s.ensure(ctx, sh, ""); err != nil {

@@ -43,6 +43,8 @@ type Service struct {
 	// shiftLocks serialise the writes of one shift in this process.
 	shiftLocks keylock.Map
 	book       *book
+	// watcher is told when places on an opportunity's shifts change (the catalog).
+	watcher opportunity.Watcher
 	// exclusive is set when this process is the only writer of signups (the embedded store):
 	// the book is then preloaded and trusted; otherwise it is refreshed from the store before
 	// every decision and the store's unique keys settle races between processes.
@@ -59,6 +61,15 @@ type Config struct {
 func NewService(repo Repo, opps Opportunities, users Users, events Events, log *slog.Logger, cfg Config) *Service {
 	return &Service{repo: repo, opps: opps, users: users, events: events, log: log, now: time.Now,
 		book: newBook(), exclusive: cfg.Exclusive}
+}
+
+// Watch registers the watcher of changes in places taken.
+func (s *Service) Watch(w opportunity.Watcher) { s.watcher = w }
+
+func (s *Service) placesChanged(ctx context.Context, opportunityID string) {
+	if s.watcher != nil {
+		s.watcher.Changed(ctx, opportunityID)
+	}
 }
 
 // Preload reads every current signup of shifts that have not ended into the book.
@@ -161,6 +172,10 @@ func (s *Service) signUp(ctx context.Context, sh opportunity.Shift, o opportunit
 	for attempt := 0; ; attempt++ {
 		su, done, err := s.trySignUp(ctx, sh, o, userID, by, decideNow, allowOverlap)
 		if done || !errors.Is(err, errs.ErrDuplicate) {
+			if err == nil && su.Seat > 0 {
+				// After the shift's lock is released: the watcher reads the places taken.
+				s.placesChanged(ctx, su.OpportunityID)
+			}
 			return su, err
 		}
 		if attempt+1 == maxAttempts {

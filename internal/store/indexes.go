@@ -76,3 +76,7 @@ func (s *Store) IndexNames(ctx context.Context, collection string) ([]string, er
 	}
 	return names, nil
 }
+
+func indexModel(keys bson.D, name string) mongo.IndexModel {
+	return mongo.IndexModel{Keys: keys, Options: options.Index().SetName(name)}
+}
