@@ -1,0 +1,258 @@
+// Package match ranks the catalog for one volunteer: which tasks fit their skills, languages,
+// place, time and qualifications, with reasons they can read. It is pure: the caller hands in
+// the catalog, the profile and the volunteer's commitments.
+package match
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mitwirken/mitwirken/internal/catalog"
+	"github.com/mitwirken/mitwirken/internal/opportunity"
+	"github.com/mitwirken/mitwirken/internal/profile"
+)
+
+// Volunteer is what ranking knows about the person asking.
+type Volunteer struct {
+	Profile profile.Profile
+	// Busy are the volunteer's confirmed shifts; overlapping shifts are left out.
+	Busy []Span
+	// SignedUp are the shifts with an active signup of the volunteer; they are left out.
+	SignedUp map[string]bool
+	// Modules and Credentials the volunteer holds (valid now); what an opportunity requires
+	// beyond them is named as missing.
+	Modules     map[string]bool
+	Credentials map[string]bool
+	German      bool
+}
+
+// Span is a busy time.
+type Span struct{ Start, End time.Time }
+
+// Result is one ranked opportunity, with the shift that fits best.
+type Result struct {
+	Entry       catalog.Entry
+	Slot        catalog.Slot
+	Score       float64
+	DistanceKm  float64 // rounded to 100 m; valid when HasDistance
+	HasDistance bool
+	Reasons     []string
+}
+
+// Weights of the factors; they add up to 1 before the penalty for missing requirements.
+const (
+	wSkills       = 0.25
+	wInterests    = 0.10
+	wLanguage     = 0.10
+	wDistance     = 0.20
+	wAvailability = 0.20
+	wUrgency      = 0.10
+	wAccess       = 0.05
+	// penaltyMissing is taken off per missing requirement, up to three.
+	penaltyMissing = 0.15
+	// soon is how close a start counts as urgent.
+	soon = 72 * time.Hour
+)
+
+// Rank scores every entry the volunteer can join and returns them best first; ties go to the
+// earlier shift, then to the opportunity ID, so the order is deterministic.
+func Rank(v Volunteer, entries []catalog.Entry, now time.Time) []Result {
+	out := make([]Result, 0, 64)
+	zone := v.Profile.Zone()
+	for _, e := range entries {
+		if r, ok := score(v, e, now, zone); ok {
+			out = append(out, r)
+		}
+	}
+	slices.SortFunc(out, func(a, b Result) int {
+		if a.Score != b.Score {
+			if a.Score > b.Score {
+				return -1
+			}
+			return 1
+		}
+		if c := a.Slot.Start().Compare(b.Slot.Start()); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Entry.Opportunity.ID, b.Entry.Opportunity.ID)
+	})
+	return out
+}
+
+func score(v Volunteer, e catalog.Entry, now time.Time, zone *time.Location) (Result, bool) {
+	o := e.Opportunity
+	p := v.Profile
+	t := texts(v.German)
+	r := Result{Entry: e}
+
+	// Place first: it rules out most of the catalog cheaply.
+	online := o.Mode == opportunity.ModeOnline
+	distance := 0.5 // unknown: neither near nor far
+	switch {
+	case o.Mode == opportunity.ModeOnsite && p.OnlineOnly:
+		return Result{}, false
+	case !online && o.Location != nil && p.HasLocation:
+		d := haversineKm(p.Latitude, p.Longitude, o.Location.Latitude, o.Location.Longitude)
+		radius := p.RadiusKm
+		if radius <= 0 {
+			radius = profile.DefaultRadiusKm
+		}
+		if d > radius || p.OnlineOnly {
+			if o.Mode != opportunity.ModeHybrid {
+				return Result{}, false
+			}
+			online = true
+		} else {
+			r.HasDistance, r.DistanceKm = true, math.Round(d*10)/10
+			distance = 1 - d/radius
+			r.Reasons = append(r.Reasons, t.away(r.DistanceKm))
+		}
+	}
+	if online {
+		distance = 0.8
+		if p.OnlineOnly {
+			distance = 1
+		}
+		r.Reasons = append(r.Reasons, t.online)
+	}
+
+	// The best shift: free, not already signed up for, not clashing, and fitting the
+	// volunteer's week if possible.
+	best, fit, found := -1, 0.0, false
+	for i, s := range e.Slots {
+		if s.Free() == 0 || v.SignedUp[s.Shift.ID] || clashes(v.Busy, s.Shift) {
+			continue
+		}
+		f := availabilityFit(p.Availability, s.Shift, zone)
+		if !found || f > fit {
+			best, fit, found = i, f, true
+		}
+	}
+	if !found {
+		return Result{}, false
+	}
+	r.Slot = e.Slots[best]
+	if fit == 1 {
+		r.Reasons = append(r.Reasons, t.fits(r.Slot.Shift.StartsAt.In(zone)))
+	}
+
+	skills := 0.5
+	if matched := common(o.Skills, p.Skills); len(o.Skills) > 0 {
+		skills = float64(len(matched)) / float64(len(o.Skills))
+		if len(matched) > 0 {
+			r.Reasons = append(r.Reasons, t.skills(matched))
+		}
+	}
+	interests := 0.0
+	if slices.Contains(p.Interests, o.Category) || len(common(o.Skills, p.Interests)) > 0 {
+		interests = 1
+		r.Reasons = append(r.Reasons, t.interest(o.Category))
+	}
+	language := 0.5
+	if len(o.Languages) > 0 && len(p.Languages) > 0 {
+		language = 0
+		if shared := common(o.Languages, p.Languages); len(shared) > 0 {
+			language = 1
+			r.Reasons = append(r.Reasons, t.language(shared[0]))
+		}
+	}
+	urgency := 0.0
+	if until := r.Slot.Start().Sub(now); r.Slot.Shift.Timed() && until < soon {
+		urgency += 0.5
+		r.Reasons = append(r.Reasons, t.soon(until))
+	}
+	if free := r.Slot.Free(); free <= 2 {
+		urgency += 0.5
+		r.Reasons = append(r.Reasons, t.placesLeft(free))
+	}
+	access := 0.0
+	if p.EasyLanguage && o.EasyLanguageSummary != "" {
+		access += 0.5
+		r.Reasons = append(r.Reasons, t.easyLanguage)
+	}
+	if slices.Contains(p.AccessibilityNeeds, "step-free") && stepFree(o.AccessibilityNotes) {
+		access += 0.5
+		r.Reasons = append(r.Reasons, t.stepFree)
+	}
+
+	missing := 0
+	for _, m := range o.RequiredModuleIDs {
+		if !v.Modules[m] {
+			missing++
+		}
+	}
+	var missingCredentials []string
+	for _, c := range o.RequiredCredentials {
+		if !v.Credentials[c] {
+			missing++
+			missingCredentials = append(missingCredentials, c)
+		}
+	}
+	if missing > 0 {
+		r.Reasons = append(r.Reasons, t.missing(missing-len(missingCredentials), missingCredentials))
+	}
+
+	s := wSkills*skills + wInterests*interests + wLanguage*language + wDistance*distance +
+		wAvailability*fit + wUrgency*urgency + wAccess*access - penaltyMissing*float64(min(missing, 3))
+	r.Score = math.Round(max(s, 0)*1000) / 1000
+	return r, true
+}
+
+// availabilityFit is 1 when a window of the volunteer's week holds the whole shift, 0.5 when
+// the volunteer has not said when they can (or for a deadline task), else 0.
+func availabilityFit(windows []profile.Window, sh opportunity.Shift, zone *time.Location) float64 {
+	if len(windows) == 0 || !sh.Timed() {
+		return 0.5
+	}
+	start, end := sh.StartsAt.In(zone), sh.EndsAt.In(zone)
+	for _, w := range windows {
+		if w.Covers(start, end) {
+			return 1
+		}
+	}
+	return 0
+}
+
+func clashes(busy []Span, sh opportunity.Shift) bool {
+	if !sh.Timed() {
+		return false
+	}
+	for _, b := range busy {
+		if b.Start.Before(sh.EndsAt) && sh.StartsAt.Before(b.End) {
+			return true
+		}
+	}
+	return false
+}
+
+// common returns the entries of a that b also has, in a's order.
+func common(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func stepFree(notes string) bool {
+	n := strings.ToLower(notes)
+	for _, w := range []string{"stufenlos", "barrierefrei", "rollstuhl", "step-free", "wheelchair", "aufzug", "lift"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// haversineKm is the great-circle distance between two points.
+func haversineKm(lat1, lng1, lat2, lng2 float64) float64 {
+	const earthKm = 6371.0
+	rad := math.Pi / 180
+	dLat, dLng := (lat2-lat1)*rad, (lng2-lng1)*rad
+	a := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLng/2)*math.Sin(dLng/2)
+	return 2 * earthKm * math.Asin(math.Sqrt(a))
+}
