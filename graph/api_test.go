@@ -14,10 +14,13 @@ import (
 	"github.com/mitwirken/mitwirken/graph"
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/auth"
+	"github.com/mitwirken/mitwirken/internal/catalog"
+	"github.com/mitwirken/mitwirken/internal/discovery"
 	"github.com/mitwirken/mitwirken/internal/engagement"
 	"github.com/mitwirken/mitwirken/internal/gqltest"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
+	"github.com/mitwirken/mitwirken/internal/profile"
 	"github.com/mitwirken/mitwirken/internal/signup"
 	"github.com/mitwirken/mitwirken/internal/store"
 	"github.com/mitwirken/mitwirken/internal/store/storetest"
@@ -96,7 +99,27 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	if err := signups.Preload(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	r := &graph.Resolver{Svc: graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups}}
+	profiles := profile.NewService(st.Profiles())
+	if err := profiles.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	feed := catalog.NewFeed(st.Changes(), log)
+	cat := catalog.New(opps, signups, feed, log)
+	disc := discovery.New(cat, profiles, signups, opps)
+	opps.Watch(cat)
+	signups.Watch(cat)
+	if err := cat.Rebuild(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	feedCtx, stopFeed := context.WithCancel(context.Background())
+	feedDone := make(chan struct{})
+	go func() {
+		defer close(feedDone)
+		feed.Run(feedCtx, cat, 100*time.Millisecond)
+	}()
+	t.Cleanup(func() { stopFeed(); <-feedDone })
+	r := &graph.Resolver{Svc: graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups,
+		Profiles: profiles, Discovery: disc}}
 	o := graph.Options{DevMode: true, MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second,
 		MaxDepth: 12, MaxComplexity: 1000, Logger: log, Tokens: tokens}
 	for _, f := range tune {

@@ -1456,7 +1456,7 @@ func (ec *executionContext) unmarshalInputLocationInput(ctx context.Context, obj
 		switch k {
 		case "address":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("address"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -1773,7 +1773,7 @@ func (ec *executionContext) _Location(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
-var opportunityImplementors = []string{"Opportunity"}
+var opportunityImplementors = []string{"Opportunity", "SearchResult"}
 
 func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionSet, obj *opportunity.Opportunity) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, opportunityImplementors)
@@ -2923,6 +2923,10 @@ var (
 
 func (ec *executionContext) marshalNPageInfo2githubᚗcomᚋmitwirkenᚋmitwirkenᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
 	return ec._PageInfo(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNShift2githubᚗcomᚋmitwirkenᚋmitwirkenᚋinternalᚋopportunityᚐShift(ctx context.Context, sel ast.SelectionSet, v opportunity.Shift) graphql.Marshaler {
+	return ec._Shift(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalNShift2ᚕᚖgithubᚗcomᚋmitwirkenᚋmitwirkenᚋinternalᚋopportunityᚐShiftᚄ(ctx context.Context, sel ast.SelectionSet, v []*opportunity.Shift) graphql.Marshaler {

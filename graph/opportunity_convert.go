@@ -37,7 +37,7 @@ func updateDetails(in model.UpdateOpportunityInput) opportunity.Details {
 }
 
 func location(in *model.LocationInput) *opportunity.Location {
-	return &opportunity.Location{Address: in.Address, Latitude: in.Latitude, Longitude: in.Longitude}
+	return &opportunity.Location{Address: deref(in.Address), Latitude: in.Latitude, Longitude: in.Longitude}
 }
 
 // optionalList keeps "not given" (nil) apart from "given empty".

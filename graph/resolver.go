@@ -3,8 +3,10 @@ package graph
 import (
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/calendar"
+	"github.com/mitwirken/mitwirken/internal/discovery"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
+	"github.com/mitwirken/mitwirken/internal/profile"
 	"github.com/mitwirken/mitwirken/internal/signup"
 )
 
@@ -26,4 +28,6 @@ type Services struct {
 	Opportunities *opportunity.Service
 	Signups       *signup.Service
 	Calendar      *calendar.Service
+	Profiles      *profile.Service
+	Discovery     *discovery.Service
 }

@@ -32,6 +32,7 @@ type ResolverRoot interface {
 	Shift() ShiftResolver
 	Signup() SignupResolver
 	User() UserResolver
+	VolunteerProfile() VolunteerProfileResolver
 }
 
 type DirectiveRoot struct {
@@ -43,6 +44,12 @@ type ComplexityRoot struct {
 		AccessTokenExpiresAt func(childComplexity int) int
 		RefreshToken         func(childComplexity int) int
 		User                 func(childComplexity int) int
+	}
+
+	Availability struct {
+		From    func(childComplexity int) int
+		To      func(childComplexity int) int
+		Weekday func(childComplexity int) int
 	}
 
 	CalendarFeedPayload struct {
@@ -88,6 +95,7 @@ type ComplexityRoot struct {
 		SignUpVolunteer          func(childComplexity int, shiftID string, email string, allowOverlap *bool) int
 		UpdateOpportunity        func(childComplexity int, id string, input model.UpdateOpportunityInput) int
 		UpdateShift              func(childComplexity int, id string, input model.UpdateShiftInput) int
+		UpdateVolunteerProfile   func(childComplexity int, input model.VolunteerProfileInput) int
 	}
 
 	Opportunity struct {
@@ -120,6 +128,25 @@ type ComplexityRoot struct {
 	}
 
 	OpportunityEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	OpportunityMatch struct {
+		DistanceKm  func(childComplexity int) int
+		Opportunity func(childComplexity int) int
+		Reasons     func(childComplexity int) int
+		Score       func(childComplexity int) int
+		Shift       func(childComplexity int) int
+	}
+
+	OpportunityMatchConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	OpportunityMatchEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -160,13 +187,29 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Me            func(childComplexity int) int
-		MyHours       func(childComplexity int, year *int) int
-		MySignups     func(childComplexity int, first *int, after *string) int
-		Opportunities func(childComplexity int, filter *model.OpportunityFilter, first *int, after *string) int
-		Opportunity   func(childComplexity int, id string) int
-		Organisation  func(childComplexity int, id string) int
-		Shift         func(childComplexity int, id string) int
+		Me                       func(childComplexity int) int
+		MyHours                  func(childComplexity int, year *int) int
+		MySignups                func(childComplexity int, first *int, after *string) int
+		Opportunities            func(childComplexity int, filter *model.OpportunityFilter, first *int, after *string) int
+		Opportunity              func(childComplexity int, id string) int
+		Organisation             func(childComplexity int, id string) int
+		RecommendedOpportunities func(childComplexity int, first *int, after *string) int
+		Search                   func(childComplexity int, text string, first *int, after *string, filter *model.OpportunityFilter) int
+		Shift                    func(childComplexity int, id string) int
+		SuggestedVolunteers      func(childComplexity int, shiftID string, first *int) int
+		Vocabulary               func(childComplexity int) int
+	}
+
+	SearchResultConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SearchResultEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+		Score  func(childComplexity int) int
 	}
 
 	Shift struct {
@@ -224,11 +267,46 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		Locale      func(childComplexity int) int
 		Memberships func(childComplexity int) int
+		Profile     func(childComplexity int) int
+	}
+
+	Vocabulary struct {
+		AccessibilityNeeds func(childComplexity int) int
+		Interests          func(childComplexity int) int
+		Skills             func(childComplexity int) int
+	}
+
+	VocabularyTerm struct {
+		Key   func(childComplexity int) int
+		Label func(childComplexity int) int
 	}
 
 	Volunteer struct {
 		DisplayName func(childComplexity int) int
 		Email       func(childComplexity int) int
+	}
+
+	VolunteerProfile struct {
+		AccessibilityNeeds func(childComplexity int) int
+		Availability       func(childComplexity int) int
+		Contactable        func(childComplexity int) int
+		EasyLanguage       func(childComplexity int) int
+		HasLocation        func(childComplexity int) int
+		Interests          func(childComplexity int) int
+		Languages          func(childComplexity int) int
+		OnlineOnly         func(childComplexity int) int
+		PostalCode         func(childComplexity int) int
+		RadiusKm           func(childComplexity int) int
+		Skills             func(childComplexity int) int
+		TimeZone           func(childComplexity int) int
+	}
+
+	VolunteerSuggestion struct {
+		DisplayName func(childComplexity int) int
+		DistanceKm  func(childComplexity int) int
+		Reasons     func(childComplexity int) int
+		Score       func(childComplexity int) int
+		VolunteerID func(childComplexity int) int
 	}
 
 	Warning struct {
@@ -276,6 +354,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuthPayload.User(childComplexity), true
+
+	case "Availability.from":
+		if e.ComplexityRoot.Availability.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Availability.From(childComplexity), true
+	case "Availability.to":
+		if e.ComplexityRoot.Availability.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Availability.To(childComplexity), true
+	case "Availability.weekday":
+		if e.ComplexityRoot.Availability.Weekday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Availability.Weekday(childComplexity), true
 
 	case "CalendarFeedPayload.path":
 		if e.ComplexityRoot.CalendarFeedPayload.Path == nil {
@@ -598,6 +695,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateShift(childComplexity, args["id"].(string), args["input"].(model.UpdateShiftInput)), true
+	case "Mutation.updateVolunteerProfile":
+		if e.ComplexityRoot.Mutation.UpdateVolunteerProfile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateVolunteerProfile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateVolunteerProfile(childComplexity, args["input"].(model.VolunteerProfileInput)), true
 
 	case "Opportunity.accessibilityNotes":
 		if e.ComplexityRoot.Opportunity.AccessibilityNotes == nil {
@@ -751,6 +859,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OpportunityEdge.Node(childComplexity), true
+
+	case "OpportunityMatch.distanceKm":
+		if e.ComplexityRoot.OpportunityMatch.DistanceKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityMatch.DistanceKm(childComplexity), true
+	case "OpportunityMatch.opportunity":
+		if e.ComplexityRoot.OpportunityMatch.Opportunity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityMatch.Opportunity(childComplexity), true
+	case "OpportunityMatch.reasons":
+		if e.ComplexityRoot.OpportunityMatch.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityMatch.Reasons(childComplexity), true
+	case "OpportunityMatch.score":
+		if e.ComplexityRoot.OpportunityMatch.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityMatch.Score(childComplexity), true
+	case "OpportunityMatch.shift":
+		if e.ComplexityRoot.OpportunityMatch.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityMatch.Shift(childComplexity), true
+
+	case "OpportunityMatchConnection.edges":
+		if e.ComplexityRoot.OpportunityMatchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityMatchConnection.Edges(childComplexity), true
+	case "OpportunityMatchConnection.pageInfo":
+		if e.ComplexityRoot.OpportunityMatchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityMatchConnection.PageInfo(childComplexity), true
+	case "OpportunityMatchConnection.totalCount":
+		if e.ComplexityRoot.OpportunityMatchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityMatchConnection.TotalCount(childComplexity), true
+
+	case "OpportunityMatchEdge.cursor":
+		if e.ComplexityRoot.OpportunityMatchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityMatchEdge.Cursor(childComplexity), true
+	case "OpportunityMatchEdge.node":
+		if e.ComplexityRoot.OpportunityMatchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpportunityMatchEdge.Node(childComplexity), true
 
 	case "OpportunityPayload.opportunity":
 		if e.ComplexityRoot.OpportunityPayload.Opportunity == nil {
@@ -921,6 +1092,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organisation(childComplexity, args["id"].(string)), true
+	case "Query.recommendedOpportunities":
+		if e.ComplexityRoot.Query.RecommendedOpportunities == nil {
+			break
+		}
+
+		args, err := ec.field_Query_recommendedOpportunities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RecommendedOpportunities(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["first"].(*int), args["after"].(*string), args["filter"].(*model.OpportunityFilter)), true
 	case "Query.shift":
 		if e.ComplexityRoot.Query.Shift == nil {
 			break
@@ -932,6 +1125,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Shift(childComplexity, args["id"].(string)), true
+	case "Query.suggestedVolunteers":
+		if e.ComplexityRoot.Query.SuggestedVolunteers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_suggestedVolunteers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SuggestedVolunteers(childComplexity, args["shiftId"].(string), args["first"].(*int)), true
+	case "Query.vocabulary":
+		if e.ComplexityRoot.Query.Vocabulary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Vocabulary(childComplexity), true
+
+	case "SearchResultConnection.edges":
+		if e.ComplexityRoot.SearchResultConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResultConnection.Edges(childComplexity), true
+	case "SearchResultConnection.pageInfo":
+		if e.ComplexityRoot.SearchResultConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResultConnection.PageInfo(childComplexity), true
+	case "SearchResultConnection.totalCount":
+		if e.ComplexityRoot.SearchResultConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResultConnection.TotalCount(childComplexity), true
+
+	case "SearchResultEdge.cursor":
+		if e.ComplexityRoot.SearchResultEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResultEdge.Cursor(childComplexity), true
+	case "SearchResultEdge.node":
+		if e.ComplexityRoot.SearchResultEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResultEdge.Node(childComplexity), true
+	case "SearchResultEdge.score":
+		if e.ComplexityRoot.SearchResultEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchResultEdge.Score(childComplexity), true
 
 	case "Shift.capacity":
 		if e.ComplexityRoot.Shift.Capacity == nil {
@@ -1155,6 +1403,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.Memberships(childComplexity), true
+	case "User.profile":
+		if e.ComplexityRoot.User.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Profile(childComplexity), true
+
+	case "Vocabulary.accessibilityNeeds":
+		if e.ComplexityRoot.Vocabulary.AccessibilityNeeds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vocabulary.AccessibilityNeeds(childComplexity), true
+	case "Vocabulary.interests":
+		if e.ComplexityRoot.Vocabulary.Interests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vocabulary.Interests(childComplexity), true
+	case "Vocabulary.skills":
+		if e.ComplexityRoot.Vocabulary.Skills == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vocabulary.Skills(childComplexity), true
+
+	case "VocabularyTerm.key":
+		if e.ComplexityRoot.VocabularyTerm.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VocabularyTerm.Key(childComplexity), true
+	case "VocabularyTerm.label":
+		if e.ComplexityRoot.VocabularyTerm.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VocabularyTerm.Label(childComplexity), true
 
 	case "Volunteer.displayName":
 		if e.ComplexityRoot.Volunteer.DisplayName == nil {
@@ -1168,6 +1454,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Volunteer.Email(childComplexity), true
+
+	case "VolunteerProfile.accessibilityNeeds":
+		if e.ComplexityRoot.VolunteerProfile.AccessibilityNeeds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerProfile.AccessibilityNeeds(childComplexity), true
+	case "VolunteerProfile.availability":
+		if e.ComplexityRoot.VolunteerProfile.Availability == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerProfile.Availability(childComplexity), true
+	case "VolunteerProfile.contactable":
+		if e.ComplexityRoot.VolunteerProfile.Contactable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerProfile.Contactable(childComplexity), true
+	case "VolunteerProfile.easyLanguage":
+		if e.ComplexityRoot.VolunteerProfile.EasyLanguage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerProfile.EasyLanguage(childComplexity), true
+	case "VolunteerProfile.hasLocation":
+		if e.ComplexityRoot.VolunteerProfile.HasLocation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerProfile.HasLocation(childComplexity), true
+	case "VolunteerProfile.interests":
+		if e.ComplexityRoot.VolunteerProfile.Interests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerProfile.Interests(childComplexity), true
+	case "VolunteerProfile.languages":
+		if e.ComplexityRoot.VolunteerProfile.Languages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerProfile.Languages(childComplexity), true
+	case "VolunteerProfile.onlineOnly":
+		if e.ComplexityRoot.VolunteerProfile.OnlineOnly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerProfile.OnlineOnly(childComplexity), true
+	case "VolunteerProfile.postalCode":
+		if e.ComplexityRoot.VolunteerProfile.PostalCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerProfile.PostalCode(childComplexity), true
+	case "VolunteerProfile.radiusKm":
+		if e.ComplexityRoot.VolunteerProfile.RadiusKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerProfile.RadiusKm(childComplexity), true
+	case "VolunteerProfile.skills":
+		if e.ComplexityRoot.VolunteerProfile.Skills == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerProfile.Skills(childComplexity), true
+	case "VolunteerProfile.timeZone":
+		if e.ComplexityRoot.VolunteerProfile.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerProfile.TimeZone(childComplexity), true
+
+	case "VolunteerSuggestion.displayName":
+		if e.ComplexityRoot.VolunteerSuggestion.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerSuggestion.DisplayName(childComplexity), true
+	case "VolunteerSuggestion.distanceKm":
+		if e.ComplexityRoot.VolunteerSuggestion.DistanceKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerSuggestion.DistanceKm(childComplexity), true
+	case "VolunteerSuggestion.reasons":
+		if e.ComplexityRoot.VolunteerSuggestion.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerSuggestion.Reasons(childComplexity), true
+	case "VolunteerSuggestion.score":
+		if e.ComplexityRoot.VolunteerSuggestion.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerSuggestion.Score(childComplexity), true
+	case "VolunteerSuggestion.volunteerId":
+		if e.ComplexityRoot.VolunteerSuggestion.VolunteerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerSuggestion.VolunteerID(childComplexity), true
 
 	case "Warning.code":
 		if e.ComplexityRoot.Warning.Code == nil {
@@ -1197,6 +1587,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
 		ec.unmarshalInputAddShiftInput,
+		ec.unmarshalInputAvailabilityInput,
 		ec.unmarshalInputCreateOpportunityInput,
 		ec.unmarshalInputCreateOrganisationInput,
 		ec.unmarshalInputLocationInput,
@@ -1205,6 +1596,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputRegisterInput,
 		ec.unmarshalInputUpdateOpportunityInput,
 		ec.unmarshalInputUpdateShiftInput,
+		ec.unmarshalInputVolunteerProfileInput,
 	)
 	first := true
 
@@ -1349,6 +1741,60 @@ type CalendarFeedPayload {
   path: String!
 }
 `, BuiltIn: false},
+	{Name: "../schema/discovery.graphqls", Input: `extend type Query {
+  "The caller's personal feed: what they can join, best first, with reasons in their language."
+  recommendedOpportunities(first: Int, after: String): OpportunityMatchConnection!
+  "Finds published opportunities by text (German or English, any inflection, with or without umlauts)."
+  search(text: String!, first: Int, after: String, filter: OpportunityFilter): SearchResultConnection!
+  "Volunteers who could take a shift and agreed to be contacted; no contact details. Staff only."
+  suggestedVolunteers(shiftId: ID!, first: Int): [VolunteerSuggestion!]!
+}
+
+type OpportunityMatch {
+  opportunity: Opportunity!
+  "The shift that fits best."
+  shift: Shift!
+  score: Float!
+  reasons: [String!]!
+  "Rounded to 100 m; null for online tasks or when the caller has no location."
+  distanceKm: Float
+}
+
+type OpportunityMatchEdge {
+  cursor: String!
+  node: OpportunityMatch!
+}
+
+type OpportunityMatchConnection {
+  edges: [OpportunityMatchEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"What search finds; self-help groups and training modules join as they arrive."
+union SearchResult = Opportunity
+
+type SearchResultEdge {
+  cursor: String!
+  node: SearchResult!
+  score: Float!
+}
+
+type SearchResultConnection {
+  edges: [SearchResultEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type VolunteerSuggestion {
+  "For inviting the volunteer; not a way to contact them."
+  volunteerId: ID!
+  displayName: String!
+  score: Float!
+  reasons: [String!]!
+  distanceKm: Float
+}
+`, BuiltIn: false},
 	{Name: "../schema/opportunity.graphqls", Input: `extend type Query {
   "An opportunity; drafts only for the organisation's staff. Null when there is none to see."
   opportunity(id: ID!): Opportunity
@@ -1395,7 +1841,8 @@ enum ShiftStatus {
 }
 
 input LocationInput {
-  address: String!
+  "Required for opportunities; ignored for volunteer profiles, which never store an address."
+  address: String
   latitude: Float!
   longitude: Float!
 }
@@ -1610,6 +2057,97 @@ type OrganisationMembership {
   role: OrganisationRole!
 }
 `, BuiltIn: false},
+	{Name: "../schema/profile.graphqls", Input: `extend type Mutation {
+  "Changes the caller's volunteer profile; fields left out stay as they are."
+  updateVolunteerProfile(input: VolunteerProfileInput!): User!
+}
+
+extend type Query {
+  "The curated skills, interests and accessibility needs, labelled in the caller's language."
+  vocabulary: Vocabulary!
+}
+
+extend type User {
+  "The volunteer profile; only visible to the user themself."
+  profile: VolunteerProfile
+}
+
+enum Weekday {
+  MONDAY
+  TUESDAY
+  WEDNESDAY
+  THURSDAY
+  FRIDAY
+  SATURDAY
+  SUNDAY
+}
+
+input AvailabilityInput {
+  weekday: Weekday!
+  "Local time HH:MM."
+  from: String!
+  "Local time HH:MM, after from (24:00 for midnight)."
+  to: String!
+}
+
+input VolunteerProfileInput {
+  "Keys of the vocabulary or free tags."
+  skills: [String!]
+  interests: [String!]
+  "ISO 639-1 codes such as de, en, ar."
+  languages: [String!]
+  "Weekly windows in timeZone."
+  availability: [AvailabilityInput!]
+  "Coordinates are rounded to about a kilometre; an address is never stored."
+  location: LocationInput
+  "Removes the stored location."
+  clearLocation: Boolean
+  postalCode: String
+  "How far the volunteer will travel, up to 500 km."
+  radiusKm: Float
+  onlineOnly: Boolean
+  accessibilityNeeds: [String!]
+  "Prefer tasks described in easy language."
+  easyLanguage: Boolean
+  "IANA name; defaults to Europe/Berlin."
+  timeZone: String
+  "Consent to be suggested to and invited by coordinators."
+  contactable: Boolean
+}
+
+type Availability {
+  weekday: Weekday!
+  from: String!
+  to: String!
+}
+
+type VolunteerProfile {
+  skills: [String!]!
+  interests: [String!]!
+  languages: [String!]!
+  availability: [Availability!]!
+  "Whether a (coarse) location is stored; the location itself is never returned."
+  hasLocation: Boolean!
+  postalCode: String
+  radiusKm: Float!
+  onlineOnly: Boolean!
+  accessibilityNeeds: [String!]!
+  easyLanguage: Boolean!
+  timeZone: String!
+  contactable: Boolean!
+}
+
+type VocabularyTerm {
+  key: String!
+  label: String!
+}
+
+type Vocabulary {
+  skills: [VocabularyTerm!]!
+  interests: [VocabularyTerm!]!
+  accessibilityNeeds: [VocabularyTerm!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema/schema.graphqls", Input: `"""
 Mitwirken: engagement in the social sector. Times are RFC 3339 with offset; IDs are opaque.
 """
@@ -1733,6 +2271,18 @@ func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type AuthPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Availability(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "weekday":
+		return ec.fieldContext_Availability_weekday(ctx, field)
+	case "from":
+		return ec.fieldContext_Availability_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Availability_to(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Availability", field.Name)
+}
+
 func (ec *executionContext) childFields_CalendarFeedPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "path":
@@ -1833,6 +2383,44 @@ func (ec *executionContext) childFields_OpportunityEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type OpportunityEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_OpportunityMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "opportunity":
+		return ec.fieldContext_OpportunityMatch_opportunity(ctx, field)
+	case "shift":
+		return ec.fieldContext_OpportunityMatch_shift(ctx, field)
+	case "score":
+		return ec.fieldContext_OpportunityMatch_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_OpportunityMatch_reasons(ctx, field)
+	case "distanceKm":
+		return ec.fieldContext_OpportunityMatch_distanceKm(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpportunityMatch", field.Name)
+}
+
+func (ec *executionContext) childFields_OpportunityMatchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_OpportunityMatchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_OpportunityMatchConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_OpportunityMatchConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpportunityMatchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_OpportunityMatchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_OpportunityMatchEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_OpportunityMatchEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpportunityMatchEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_OpportunityPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "opportunity":
@@ -1901,6 +2489,30 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchResultConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SearchResultConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SearchResultConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SearchResultConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchResultConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchResultEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SearchResultEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SearchResultEdge_node(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchResultEdge_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchResultEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Shift(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2013,8 +2625,32 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_locale(ctx, field)
 	case "memberships":
 		return ec.fieldContext_User_memberships(ctx, field)
+	case "profile":
+		return ec.fieldContext_User_profile(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
+}
+
+func (ec *executionContext) childFields_Vocabulary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "skills":
+		return ec.fieldContext_Vocabulary_skills(ctx, field)
+	case "interests":
+		return ec.fieldContext_Vocabulary_interests(ctx, field)
+	case "accessibilityNeeds":
+		return ec.fieldContext_Vocabulary_accessibilityNeeds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Vocabulary", field.Name)
+}
+
+func (ec *executionContext) childFields_VocabularyTerm(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_VocabularyTerm_key(ctx, field)
+	case "label":
+		return ec.fieldContext_VocabularyTerm_label(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VocabularyTerm", field.Name)
 }
 
 func (ec *executionContext) childFields_Volunteer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2025,6 +2661,52 @@ func (ec *executionContext) childFields_Volunteer(ctx context.Context, field gra
 		return ec.fieldContext_Volunteer_email(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Volunteer", field.Name)
+}
+
+func (ec *executionContext) childFields_VolunteerProfile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "skills":
+		return ec.fieldContext_VolunteerProfile_skills(ctx, field)
+	case "interests":
+		return ec.fieldContext_VolunteerProfile_interests(ctx, field)
+	case "languages":
+		return ec.fieldContext_VolunteerProfile_languages(ctx, field)
+	case "availability":
+		return ec.fieldContext_VolunteerProfile_availability(ctx, field)
+	case "hasLocation":
+		return ec.fieldContext_VolunteerProfile_hasLocation(ctx, field)
+	case "postalCode":
+		return ec.fieldContext_VolunteerProfile_postalCode(ctx, field)
+	case "radiusKm":
+		return ec.fieldContext_VolunteerProfile_radiusKm(ctx, field)
+	case "onlineOnly":
+		return ec.fieldContext_VolunteerProfile_onlineOnly(ctx, field)
+	case "accessibilityNeeds":
+		return ec.fieldContext_VolunteerProfile_accessibilityNeeds(ctx, field)
+	case "easyLanguage":
+		return ec.fieldContext_VolunteerProfile_easyLanguage(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_VolunteerProfile_timeZone(ctx, field)
+	case "contactable":
+		return ec.fieldContext_VolunteerProfile_contactable(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VolunteerProfile", field.Name)
+}
+
+func (ec *executionContext) childFields_VolunteerSuggestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "volunteerId":
+		return ec.fieldContext_VolunteerSuggestion_volunteerId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_VolunteerSuggestion_displayName(ctx, field)
+	case "score":
+		return ec.fieldContext_VolunteerSuggestion_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_VolunteerSuggestion_reasons(ctx, field)
+	case "distanceKm":
+		return ec.fieldContext_VolunteerSuggestion_distanceKm(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VolunteerSuggestion", field.Name)
 }
 
 func (ec *executionContext) childFields_Warning(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

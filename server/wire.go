@@ -3,22 +3,26 @@ package main
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/mitwirken/mitwirken/graph"
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/calendar"
+	"github.com/mitwirken/mitwirken/internal/catalog"
+	"github.com/mitwirken/mitwirken/internal/discovery"
 	"github.com/mitwirken/mitwirken/internal/engagement"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
+	"github.com/mitwirken/mitwirken/internal/profile"
 	"github.com/mitwirken/mitwirken/internal/signup"
 	"github.com/mitwirken/mitwirken/internal/store"
 )
 
 // wire builds the domain services on the store. exclusive says this process is the only
-// writer (the embedded store), which lets the services keep what they read in memory. close
+// writer (the embedded store), which lets the services keep what they read in memory. shutdown
 // writes what is still buffered; call it after the last request.
-func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.Logger, exclusive bool) (svc graph.Services, close func(), err error) {
+func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.Logger, exclusive bool) (svc graph.Services, shutdown func(), err error) {
 	events := engagement.NewRecorder(st.Events(), log)
 	defer func() {
 		if err != nil {
@@ -39,5 +43,30 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 		return graph.Services{}, nil, err
 	}
 	cal := calendar.NewService(st.CalendarFeeds(), signups, opps, log)
-	return graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups, Calendar: cal}, events.Close, nil
+
+	profiles := profile.NewService(st.Profiles())
+	if err := profiles.Load(ctx); err != nil {
+		return graph.Services{}, nil, err
+	}
+	feed := catalog.NewFeed(st.Changes(), log)
+	cat := catalog.New(opps, signups, feed, log)
+	disc := discovery.New(cat, profiles, signups, opps)
+	opps.Watch(cat)
+	signups.Watch(cat)
+	if err := cat.Rebuild(ctx); err != nil {
+		return graph.Services{}, nil, err
+	}
+	feedCtx, stopFeed := context.WithCancel(context.WithoutCancel(ctx))
+	feedDone := make(chan struct{})
+	go func() {
+		defer close(feedDone)
+		feed.Run(feedCtx, cat, time.Second)
+	}()
+	closeAll := func() {
+		stopFeed()
+		<-feedDone
+		events.Close()
+	}
+	return graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups, Calendar: cal,
+		Profiles: profiles, Discovery: disc}, closeAll, nil
 }

@@ -3,8 +3,13 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
+	"github.com/mitwirken/mitwirken/graph/scalar"
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
@@ -30,6 +35,20 @@ type AuthPayload struct {
 	// Single-use token for refreshSession, valid for 30 days.
 	RefreshToken string       `json:"refreshToken"`
 	User         account.User `json:"user"`
+}
+
+type Availability struct {
+	Weekday Weekday `json:"weekday"`
+	From    string  `json:"from"`
+	To      string  `json:"to"`
+}
+
+type AvailabilityInput struct {
+	Weekday Weekday `json:"weekday"`
+	// Local time HH:MM.
+	From string `json:"from"`
+	// Local time HH:MM, after from (24:00 for midnight).
+	To string `json:"to"`
 }
 
 type CalendarFeedPayload struct {
@@ -73,7 +92,8 @@ type CreateOrganisationInput struct {
 }
 
 type LocationInput struct {
-	Address   string  `json:"address"`
+	// Required for opportunities; ignored for volunteer profiles, which never store an address.
+	Address   *string `json:"address,omitempty"`
 	Latitude  float64 `json:"latitude"`
 	Longitude float64 `json:"longitude"`
 }
@@ -109,6 +129,27 @@ type OpportunityFilter struct {
 	OnlyWithFreePlaces *bool `json:"onlyWithFreePlaces,omitempty"`
 }
 
+type OpportunityMatch struct {
+	Opportunity opportunity.Opportunity `json:"opportunity"`
+	// The shift that fits best.
+	Shift   opportunity.Shift `json:"shift"`
+	Score   float64           `json:"score"`
+	Reasons []string          `json:"reasons"`
+	// Rounded to 100 m; null for online tasks or when the caller has no location.
+	DistanceKm *float64 `json:"distanceKm,omitempty"`
+}
+
+type OpportunityMatchConnection struct {
+	Edges      []*OpportunityMatchEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+type OpportunityMatchEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   OpportunityMatch `json:"node"`
+}
+
 type OpportunityPayload struct {
 	Opportunity *opportunity.Opportunity `json:"opportunity,omitempty"`
 	// Advice on the wording, e.g. phrases that may exclude people.
@@ -135,6 +176,18 @@ type RegisterInput struct {
 	DisplayName string `json:"displayName"`
 	// Defaults to DE.
 	Locale *account.Locale `json:"locale,omitempty"`
+}
+
+type SearchResultConnection struct {
+	Edges      []*SearchResultEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+type SearchResultEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   scalar.Union `json:"node"`
+	Score  float64      `json:"score"`
 }
 
 type ShiftPayload struct {
@@ -180,10 +233,55 @@ type UpdateShiftInput struct {
 	TimeZone *string    `json:"timeZone,omitempty"`
 }
 
+type Vocabulary struct {
+	Skills             []*VocabularyTerm `json:"skills"`
+	Interests          []*VocabularyTerm `json:"interests"`
+	AccessibilityNeeds []*VocabularyTerm `json:"accessibilityNeeds"`
+}
+
+type VocabularyTerm struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+}
+
 type Volunteer struct {
 	DisplayName string `json:"displayName"`
 	// Only for the volunteer themself and the staff of the organisation they signed up with.
 	Email *string `json:"email,omitempty"`
+}
+
+type VolunteerProfileInput struct {
+	// Keys of the vocabulary or free tags.
+	Skills    []string `json:"skills,omitempty"`
+	Interests []string `json:"interests,omitempty"`
+	// ISO 639-1 codes such as de, en, ar.
+	Languages []string `json:"languages,omitempty"`
+	// Weekly windows in timeZone.
+	Availability []*AvailabilityInput `json:"availability,omitempty"`
+	// Coordinates are rounded to about a kilometre; an address is never stored.
+	Location *LocationInput `json:"location,omitempty"`
+	// Removes the stored location.
+	ClearLocation *bool   `json:"clearLocation,omitempty"`
+	PostalCode    *string `json:"postalCode,omitempty"`
+	// How far the volunteer will travel, up to 500 km.
+	RadiusKm           *float64 `json:"radiusKm,omitempty"`
+	OnlineOnly         *bool    `json:"onlineOnly,omitempty"`
+	AccessibilityNeeds []string `json:"accessibilityNeeds,omitempty"`
+	// Prefer tasks described in easy language.
+	EasyLanguage *bool `json:"easyLanguage,omitempty"`
+	// IANA name; defaults to Europe/Berlin.
+	TimeZone *string `json:"timeZone,omitempty"`
+	// Consent to be suggested to and invited by coordinators.
+	Contactable *bool `json:"contactable,omitempty"`
+}
+
+type VolunteerSuggestion struct {
+	// For inviting the volunteer; not a way to contact them.
+	VolunteerID string   `json:"volunteerId"`
+	DisplayName string   `json:"displayName"`
+	Score       float64  `json:"score"`
+	Reasons     []string `json:"reasons"`
+	DistanceKm  *float64 `json:"distanceKm,omitempty"`
 }
 
 // A piece of non-blocking advice about an input, e.g. a wording that may discriminate.
@@ -191,4 +289,69 @@ type Warning struct {
 	Code    string  `json:"code"`
 	Message string  `json:"message"`
 	Field   *string `json:"field,omitempty"`
+}
+
+type Weekday string
+
+const (
+	WeekdayMonday    Weekday = "MONDAY"
+	WeekdayTuesday   Weekday = "TUESDAY"
+	WeekdayWednesday Weekday = "WEDNESDAY"
+	WeekdayThursday  Weekday = "THURSDAY"
+	WeekdayFriday    Weekday = "FRIDAY"
+	WeekdaySaturday  Weekday = "SATURDAY"
+	WeekdaySunday    Weekday = "SUNDAY"
+)
+
+var AllWeekday = []Weekday{
+	WeekdayMonday,
+	WeekdayTuesday,
+	WeekdayWednesday,
+	WeekdayThursday,
+	WeekdayFriday,
+	WeekdaySaturday,
+	WeekdaySunday,
+}
+
+func (e Weekday) IsValid() bool {
+	switch e {
+	case WeekdayMonday, WeekdayTuesday, WeekdayWednesday, WeekdayThursday, WeekdayFriday, WeekdaySaturday, WeekdaySunday:
+		return true
+	}
+	return false
+}
+
+func (e Weekday) String() string {
+	return string(e)
+}
+
+func (e *Weekday) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Weekday(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Weekday", str)
+	}
+	return nil
+}
+
+func (e Weekday) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Weekday) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Weekday) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -31,3 +31,8 @@ func UnmarshalDateTime(v any) (time.Time, error) {
 	}
 	return t, nil
 }
+
+// Union is the Go type of GraphQL unions whose members are domain types: those cannot carry
+// gqlgen's marker methods, so the union accepts any value and the executor switches on the
+// concrete type.
+type Union interface{}

@@ -169,3 +169,29 @@ func (s *Service) ConfirmedOf(ctx context.Context, userID string, from time.Time
 	}
 	return out, nil
 }
+
+// Commitments returns the volunteer's confirmed shift times and the shifts with an active
+// signup, for matching.
+func (s *Service) Commitments(ctx context.Context, userID string) (busy [][2]time.Time, active map[string]bool, err error) {
+	if !s.exclusive {
+		list, err := s.repo.Current(ctx, s.now(), "", userID)
+		if err != nil {
+			return nil, nil, errs.Wrap("signup: commitments", err)
+		}
+		s.book.mu.Lock()
+		s.book.installUser(userID, list)
+		s.book.mu.Unlock()
+	}
+	s.book.mu.Lock()
+	defer s.book.mu.Unlock()
+	active = map[string]bool{}
+	for _, e := range s.book.users[userID] {
+		if e.Status.Active() {
+			active[e.ShiftID] = true
+		}
+		if e.Status == Confirmed && !e.Start.IsZero() && !e.AllowOverlap {
+			busy = append(busy, [2]time.Time{e.Start, e.End})
+		}
+	}
+	return busy, active, nil
+}
