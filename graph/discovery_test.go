@@ -55,7 +55,7 @@ func TestProfileKeepsOnlyACoarseLocationAndRefusesBadInput(t *testing.T) {
 	}
 	as.Do(t, updateProfileMutation, map[string]any{"in": map[string]any{
 		"skills": []string{"Cooking", "cooking", "Lastenrad"}, "languages": []string{"de", "uk"},
-		"location": map[string]any{"address": "Torstraße 12, 10119 Berlin", "latitude": 52.529123, "longitude": 13.401987},
+		"location":   map[string]any{"address": "Torstraße 12, 10119 Berlin", "latitude": 52.529123, "longitude": 13.401987},
 		"postalCode": "10119", "radiusKm": 5, "contactable": true,
 		"availability": []map[string]any{{"weekday": "TUESDAY", "from": "17:00", "to": "21:30"}},
 	}}).OK(t, &out)
@@ -114,7 +114,7 @@ func TestFeedRanksWithReasonsAndDropsFullShiftsAtOnce(t *testing.T) {
 	vol := a.register(t, "ole@example.org", "Ole")
 	a.As(vol.AccessToken).Do(t, updateProfileMutation, map[string]any{"in": map[string]any{
 		"skills": []string{"cooking"}, "languages": []string{"de"}, "radiusKm": 10,
-		"location": map[string]any{"latitude": 52.55, "longitude": 13.40},
+		"location":     map[string]any{"latitude": 52.55, "longitude": 13.40},
 		"availability": []map[string]any{{"weekday": "TUESDAY", "from": "17:00", "to": "21:00"}},
 	}}).OK(t, nil)
 
