@@ -13,7 +13,14 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Getenv, os.Stdout, nil); err != nil {
+	var err error
+	if len(os.Args) > 1 && os.Args[1] == "seed" {
+		// go run ./server seed -size=demo|large: fill the configured store with demo data.
+		err = runSeed(ctx, os.Getenv, os.Args[2:], os.Stdout)
+	} else {
+		err = run(ctx, os.Getenv, os.Stdout, nil)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

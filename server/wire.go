@@ -53,9 +53,11 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 	disc := discovery.New(cat, profiles, signups, opps)
 	opps.Watch(cat)
 	signups.Watch(cat)
+	built := time.Now()
 	if err := cat.Rebuild(ctx); err != nil {
 		return graph.Services{}, nil, err
 	}
+	log.Info("catalog built", "opportunities", cat.Len(), "durationMs", time.Since(built).Milliseconds())
 	feedCtx, stopFeed := context.WithCancel(context.WithoutCancel(ctx))
 	feedDone := make(chan struct{})
 	go func() {

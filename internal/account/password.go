@@ -123,3 +123,7 @@ var dummyHash = func() string {
 	}
 	return h
 }()
+
+// HashPassword returns the argon2id hash of a password, for tools that create accounts in
+// bulk (demonstration data); the service hashes on its own.
+func HashPassword(password string) (string, error) { return hashPassword(password) }

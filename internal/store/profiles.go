@@ -67,8 +67,7 @@ func (r *Profiles) Get(ctx context.Context, userID string) (profile.Profile, err
 	return d.profile(), nil
 }
 
-// Put stores the whole profile; the last writer wins, as only its owner writes it.
-func (r *Profiles) Put(ctx context.Context, p profile.Profile) error {
+func profileToDoc(p profile.Profile) profileDoc {
 	d := profileDoc{UserID: p.UserID, Skills: p.Skills, Interests: p.Interests, Languages: p.Languages, TimeZone: p.TimeZone,
 		HasLocation: p.HasLocation, Latitude: p.Latitude, Longitude: p.Longitude, PostalCode: p.PostalCode, RadiusKm: p.RadiusKm,
 		OnlineOnly: p.OnlineOnly, AccessibilityNeeds: p.AccessibilityNeeds, EasyLanguage: p.EasyLanguage, Contactable: p.Contactable,
@@ -76,7 +75,12 @@ func (r *Profiles) Put(ctx context.Context, p profile.Profile) error {
 	for _, w := range p.Availability {
 		d.Availability = append(d.Availability, windowDoc{Weekday: int(w.Weekday), From: w.From, To: w.To})
 	}
-	_, err := r.s.coll(collProfiles).ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.UserID}}, d, options.Replace().SetUpsert(true))
+	return d
+}
+
+// Put stores the whole profile; the last writer wins, as only its owner writes it.
+func (r *Profiles) Put(ctx context.Context, p profile.Profile) error {
+	_, err := r.s.coll(collProfiles).ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.UserID}}, profileToDoc(p), options.Replace().SetUpsert(true))
 	if err != nil {
 		return fmt.Errorf("store: put profile: %w", err)
 	}
