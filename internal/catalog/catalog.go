@@ -10,6 +10,7 @@ package catalog
 import (
 	"context"
 	"log/slog"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -22,6 +23,30 @@ import (
 type Slot struct {
 	Shift opportunity.Shift
 	Taken int
+	// Local is the shift's start and end on the clock of its own time zone, worked out once
+	// here rather than for every volunteer who looks at it.
+	Local LocalTime
+}
+
+// LocalTime is a span of one day in some time zone: weekday and minutes after midnight.
+type LocalTime struct {
+	Zone     string
+	Weekday  time.Weekday
+	From, To int
+	// OneDay is false when the span crosses midnight or the shift has only a deadline.
+	OneDay bool
+}
+
+// LocalTimeOf reads a shift's span on the clock of its own time zone.
+func LocalTimeOf(sh opportunity.Shift) LocalTime {
+	if !sh.Timed() {
+		return LocalTime{Zone: sh.TimeZone}
+	}
+	zone := sh.Zone()
+	start, end := sh.StartsAt.In(zone), sh.EndsAt.In(zone)
+	from := start.Hour()*60 + start.Minute()
+	to := from + int(end.Sub(start).Minutes())
+	return LocalTime{Zone: sh.TimeZone, Weekday: start.Weekday(), From: from, To: to, OneDay: to <= 24*60}
 }
 
 // Free is the number of places left.
@@ -36,6 +61,7 @@ func (s Slot) Start() time.Time {
 }
 
 // Entry is a published opportunity with its active shifts that have not begun, by start.
+// An entry in the index is never changed, only replaced, so readers may keep a pointer to it.
 type Entry struct {
 	Opportunity opportunity.Opportunity
 	Slots       []Slot
@@ -69,7 +95,11 @@ type Index struct {
 	feed ChangeFeed
 
 	mu      sync.RWMutex
-	entries map[string]Entry
+	entries map[string]*Entry
+	// cells group the entries with a place by a grid of about 11 km, so that a volunteer's
+	// feed visits the nearby ones only; remote holds those that can be done online.
+	cells  map[cell]map[string]*Entry
+	remote map[string]*Entry
 	// listeners are told about every entry put or removed, e.g. the search index; they run
 	// with the index locked and must not call back into it.
 	listeners []func(Entry, bool)
@@ -83,7 +113,8 @@ type ChangeFeed interface {
 
 // New returns an empty index; call Rebuild before serving.
 func New(src Source, occ Occupancy, feed ChangeFeed, log *slog.Logger) *Index {
-	return &Index{src: src, occ: occ, feed: feed, log: log, now: time.Now, entries: map[string]Entry{}}
+	return &Index{src: src, occ: occ, feed: feed, log: log, now: time.Now,
+		entries: map[string]*Entry{}, cells: map[cell]map[string]*Entry{}, remote: map[string]*Entry{}}
 }
 
 // OnChange registers f to be called with every entry put (true) or removed (false).
@@ -108,19 +139,19 @@ func (x *Index) Rebuild(ctx context.Context) error {
 		return errs.Wrap("catalog: rebuild shifts", err)
 	}
 	now := x.now()
-	entries := make(map[string]Entry, len(opps))
+	built := make([]Entry, 0, len(opps))
 	for _, o := range opps {
 		e, err := x.entry(ctx, o, shifts[o.ID], now)
 		if err != nil {
 			return err
 		}
-		entries[o.ID] = e
+		built = append(built, e)
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.entries = entries
-	for _, e := range entries {
-		x.notify(e, true)
+	x.entries, x.cells, x.remote = map[string]*Entry{}, map[cell]map[string]*Entry{}, map[string]*Entry{}
+	for i := range built {
+		x.putLocked(&built[i])
 	}
 	return nil
 }
@@ -142,7 +173,7 @@ func (x *Index) entry(ctx context.Context, o opportunity.Opportunity, shifts []o
 		if err != nil {
 			return Entry{}, errs.Wrap("catalog: places taken", err)
 		}
-		e.Slots = append(e.Slots, Slot{Shift: sh, Taken: taken})
+		e.Slots = append(e.Slots, Slot{Shift: sh, Taken: taken, Local: LocalTimeOf(sh)})
 	}
 	slices.SortFunc(e.Slots, func(a, b Slot) int { return a.Start().Compare(b.Start()) })
 	return e, nil
@@ -184,8 +215,7 @@ func (x *Index) refresh(ctx context.Context, id string) error {
 	}
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	x.entries[id] = e
-	x.notify(e, true)
+	x.putLocked(&e)
 	return nil
 }
 
@@ -193,9 +223,41 @@ func (x *Index) remove(id string) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if e, ok := x.entries[id]; ok {
+		x.unindexLocked(e)
 		delete(x.entries, id)
-		x.notify(e, false)
+		x.notify(*e, false)
 	}
+}
+
+func (x *Index) putLocked(e *Entry) {
+	id := e.Opportunity.ID
+	if old, ok := x.entries[id]; ok {
+		x.unindexLocked(old)
+	}
+	x.entries[id] = e
+	if l := e.Opportunity.Location; l != nil {
+		c := cellOf(l.Latitude, l.Longitude)
+		if x.cells[c] == nil {
+			x.cells[c] = map[string]*Entry{}
+		}
+		x.cells[c][id] = e
+	}
+	if e.Opportunity.Mode != opportunity.ModeOnsite {
+		x.remote[id] = e
+	}
+	x.notify(*e, true)
+}
+
+func (x *Index) unindexLocked(e *Entry) {
+	id := e.Opportunity.ID
+	if l := e.Opportunity.Location; l != nil {
+		c := cellOf(l.Latitude, l.Longitude)
+		delete(x.cells[c], id)
+		if len(x.cells[c]) == 0 {
+			delete(x.cells, c)
+		}
+	}
+	delete(x.remote, id)
 }
 
 // notify runs the listeners with the index locked, so that they see changes in order.
@@ -210,16 +272,50 @@ func (x *Index) Get(id string) (Entry, bool) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	e, ok := x.entries[id]
-	return e, ok
+	if !ok {
+		return Entry{}, false
+	}
+	return *e, true
 }
 
-// Each calls f for every entry, with the index read-locked: f must not call back into it.
-func (x *Index) Each(f func(Entry)) {
+// Each calls f for every entry, with the index read-locked: f must not call back into it
+// nor keep or change the entry.
+func (x *Index) Each(f func(*Entry)) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	for _, e := range x.entries {
 		f(e)
 	}
+}
+
+// Near calls f, with the index read-locked, for every entry that can be done online and
+// every entry placed within about radiusKm of the point (a bounding box of grid cells, so
+// some entries a little farther are visited too; the caller measures the distance).
+func (x *Index) Near(lat, lng, radiusKm float64, f func(*Entry)) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	for _, e := range x.remote {
+		f(e)
+	}
+	dLat := radiusKm / 111.0
+	dLng := radiusKm / (111.0 * max(math.Cos(lat*math.Pi/180), 0.01))
+	lo, hi := cellOf(lat-dLat, lng-dLng), cellOf(lat+dLat, lng+dLng)
+	for i := lo.lat; i <= hi.lat; i++ {
+		for j := lo.lng; j <= hi.lng; j++ {
+			for _, e := range x.cells[cell{i, j}] {
+				if e.Opportunity.Mode == opportunity.ModeOnsite {
+					f(e)
+				}
+			}
+		}
+	}
+}
+
+// cell is a square of the grid, 0.1° on each side (11 km north to south).
+type cell struct{ lat, lng int }
+
+func cellOf(lat, lng float64) cell {
+	return cell{int(math.Floor(lat * 10)), int(math.Floor(lng * 10))}
 }
 
 // Len is the number of published opportunities held.

@@ -80,14 +80,30 @@ func (s *Service) Recommended(ctx context.Context, actor auth.Actor, first int, 
 	if err != nil {
 		return Page[match.Result]{}, err
 	}
-	entries := make([]catalog.Entry, 0, s.catalog.Len())
-	s.catalog.Each(func(e catalog.Entry) {
+	var entries []*catalog.Entry
+	visit := func(e *catalog.Entry) {
 		if e.Open() {
 			entries = append(entries, e)
 		}
-	})
+	}
+	if p := v.Profile; p.HasLocation && !p.OnlineOnly {
+		s.catalog.Near(p.Latitude, p.Longitude, radius(p), visit)
+	} else {
+		s.catalog.Each(visit)
+	}
 	ranked := match.Rank(v, entries, s.now())
-	return paginate(ranked, first, after, func(r match.Result) string { return r.Entry.Opportunity.ID })
+	page, err := paginate(ranked, first, after, func(r match.Result) string { return r.Entry.Opportunity.ID })
+	for i := range page.Items {
+		match.Explain(v, &page.Items[i])
+	}
+	return page, err
+}
+
+func radius(p profile.Profile) float64 {
+	if p.RadiusKm > 0 {
+		return p.RadiusKm
+	}
+	return profile.DefaultRadiusKm
 }
 
 func (s *Service) volunteer(ctx context.Context, actor auth.Actor) (match.Volunteer, error) {

@@ -42,7 +42,7 @@ func (s *Service) SuggestedVolunteers(ctx context.Context, actor auth.Actor, shi
 		return nil, errs.E(errs.Forbidden, "only the organisation's staff can see suggestions")
 	}
 	// The shift as an entry of its own, with a place free so that ranking considers it.
-	slot := catalog.Slot{Shift: sh}
+	slot := catalog.Slot{Shift: sh, Local: catalog.LocalTimeOf(sh)}
 	if e, ok := s.catalog.Get(o.ID); ok {
 		for _, sl := range e.Slots {
 			if sl.Shift.ID == sh.ID {
@@ -53,7 +53,7 @@ func (s *Service) SuggestedVolunteers(ctx context.Context, actor auth.Actor, shi
 	if slot.Free() == 0 {
 		slot.Taken = sh.Capacity - 1
 	}
-	entry := []catalog.Entry{{Opportunity: o, Slots: []catalog.Slot{slot}}}
+	entry := []*catalog.Entry{{Opportunity: o, Slots: []catalog.Slot{slot}}}
 
 	var candidates []profile.Profile
 	s.profiles.Each(func(p profile.Profile) {
@@ -80,6 +80,7 @@ func (s *Service) SuggestedVolunteers(ctx context.Context, actor auth.Actor, shi
 			continue
 		}
 		r := ranked[0]
+		match.Explain(v, &r)
 		out = append(out, Suggestion{UserID: p.UserID, Score: r.Score, DistanceKm: r.DistanceKm, HasDistance: r.HasDistance, Reasons: r.Reasons})
 	}
 	slices.SortFunc(out, func(a, b Suggestion) int {

@@ -33,12 +33,25 @@ type Span struct{ Start, End time.Time }
 
 // Result is one ranked opportunity, with the shift that fits best.
 type Result struct {
-	Entry       catalog.Entry
+	// Entry is the catalog's own entry: read it, never change it.
+	Entry       *catalog.Entry
 	Slot        catalog.Slot
 	Score       float64
 	DistanceKm  float64 // rounded to 100 m; valid when HasDistance
 	HasDistance bool
 	Reasons     []string
+
+	f factors // what the reasons are made of, kept for Explain
+}
+
+// factors are the findings behind a score, turned into text only for the results shown.
+type factors struct {
+	online, fits, interest, easyLanguage, stepFree bool
+	skills                                         int // how many of the task's skills the volunteer has
+	language                                       string
+	soon                                           time.Duration // zero: not soon
+	placesLeft                                     int           // zero: not few
+	missing                                        int           // requirements the volunteer lacks
 }
 
 // Weights of the factors; they add up to 1 before the penalty for missing requirements.
@@ -57,16 +70,23 @@ const (
 )
 
 // Rank scores every entry the volunteer can join and returns them best first; ties go to the
-// earlier shift, then to the opportunity ID, so the order is deterministic.
-func Rank(v Volunteer, entries []catalog.Entry, now time.Time) []Result {
-	out := make([]Result, 0, 64)
+// earlier shift, then to the opportunity ID, so the order is deterministic. The results carry
+// no reasons yet: Explain writes them for the few that are shown.
+func Rank(v Volunteer, entries []*catalog.Entry, now time.Time) []Result {
+	scored := make([]Result, 0, 64)
 	zone := v.Profile.Zone()
 	for _, e := range entries {
 		if r, ok := score(v, e, now, zone); ok {
-			out = append(out, r)
+			scored = append(scored, r)
 		}
 	}
-	slices.SortFunc(out, func(a, b Result) int {
+	// Results are large; sort their positions and copy once.
+	order := make([]int32, len(scored))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int {
+		a, b := &scored[i], &scored[j]
 		if a.Score != b.Score {
 			if a.Score > b.Score {
 				return -1
@@ -78,13 +98,70 @@ func Rank(v Volunteer, entries []catalog.Entry, now time.Time) []Result {
 		}
 		return strings.Compare(a.Entry.Opportunity.ID, b.Entry.Opportunity.ID)
 	})
+	out := make([]Result, len(order))
+	for k, i := range order {
+		out[k] = scored[i]
+	}
 	return out
 }
 
-func score(v Volunteer, e catalog.Entry, now time.Time, zone *time.Location) (Result, bool) {
-	o := e.Opportunity
-	p := v.Profile
+// Explain writes the reasons of a result in the volunteer's language.
+func Explain(v Volunteer, r *Result) {
 	t := texts(v.German)
+	f := r.f
+	var out []string
+	if r.HasDistance {
+		out = append(out, t.away(r.DistanceKm))
+	}
+	if f.online {
+		out = append(out, t.online)
+	}
+	if f.fits {
+		out = append(out, t.fits(r.Slot.Shift.StartsAt.In(v.Profile.Zone())))
+	}
+	o := &r.Entry.Opportunity
+	if f.skills > 0 {
+		out = append(out, t.skills(common(o.Skills, v.Profile.Skills)))
+	}
+	if f.interest {
+		out = append(out, t.interest(r.Entry.Opportunity.Category))
+	}
+	if f.language != "" {
+		out = append(out, t.language(f.language))
+	}
+	if f.soon > 0 {
+		out = append(out, t.soon(f.soon))
+	}
+	if f.placesLeft > 0 {
+		out = append(out, t.placesLeft(f.placesLeft))
+	}
+	if f.easyLanguage {
+		out = append(out, t.easyLanguage)
+	}
+	if f.stepFree {
+		out = append(out, t.stepFree)
+	}
+	if f.missing > 0 {
+		modules := 0
+		for _, m := range o.RequiredModuleIDs {
+			if !v.Modules[m] {
+				modules++
+			}
+		}
+		var credentials []string
+		for _, c := range o.RequiredCredentials {
+			if !v.Credentials[c] {
+				credentials = append(credentials, c)
+			}
+		}
+		out = append(out, t.missing(modules, credentials))
+	}
+	r.Reasons = out
+}
+
+func score(v Volunteer, e *catalog.Entry, now time.Time, zone *time.Location) (Result, bool) {
+	o := &e.Opportunity
+	p := &v.Profile
 	r := Result{Entry: e}
 
 	// Place first: it rules out most of the catalog cheaply.
@@ -107,7 +184,6 @@ func score(v Volunteer, e catalog.Entry, now time.Time, zone *time.Location) (Re
 		} else {
 			r.HasDistance, r.DistanceKm = true, math.Round(d*10)/10
 			distance = 1 - d/radius
-			r.Reasons = append(r.Reasons, t.away(r.DistanceKm))
 		}
 	}
 	if online {
@@ -115,7 +191,7 @@ func score(v Volunteer, e catalog.Entry, now time.Time, zone *time.Location) (Re
 		if p.OnlineOnly {
 			distance = 1
 		}
-		r.Reasons = append(r.Reasons, t.online)
+		r.f.online = true
 	}
 
 	// The best shift: free, not already signed up for, not clashing, and fitting the
@@ -125,7 +201,7 @@ func score(v Volunteer, e catalog.Entry, now time.Time, zone *time.Location) (Re
 		if s.Free() == 0 || v.SignedUp[s.Shift.ID] || clashes(v.Busy, s.Shift) {
 			continue
 		}
-		f := availabilityFit(p.Availability, s.Shift, zone)
+		f := availabilityFit(p.Availability, s, zone)
 		if !found || f > fit {
 			best, fit, found = i, f, true
 		}
@@ -134,47 +210,46 @@ func score(v Volunteer, e catalog.Entry, now time.Time, zone *time.Location) (Re
 		return Result{}, false
 	}
 	r.Slot = e.Slots[best]
-	if fit == 1 {
-		r.Reasons = append(r.Reasons, t.fits(r.Slot.Shift.StartsAt.In(zone)))
-	}
+	r.f.fits = fit == 1
 
 	skills := 0.5
-	if matched := common(o.Skills, p.Skills); len(o.Skills) > 0 {
-		skills = float64(len(matched)) / float64(len(o.Skills))
-		if len(matched) > 0 {
-			r.Reasons = append(r.Reasons, t.skills(matched))
-		}
+	if len(o.Skills) > 0 {
+		r.f.skills = countCommon(o.Skills, p.Skills)
+		skills = float64(r.f.skills) / float64(len(o.Skills))
 	}
 	interests := 0.0
-	if slices.Contains(p.Interests, o.Category) || len(common(o.Skills, p.Interests)) > 0 {
+	if slices.Contains(p.Interests, o.Category) || countCommon(o.Skills, p.Interests) > 0 {
 		interests = 1
-		r.Reasons = append(r.Reasons, t.interest(o.Category))
+		r.f.interest = true
 	}
 	language := 0.5
 	if len(o.Languages) > 0 && len(p.Languages) > 0 {
 		language = 0
-		if shared := common(o.Languages, p.Languages); len(shared) > 0 {
-			language = 1
-			r.Reasons = append(r.Reasons, t.language(shared[0]))
+		for _, l := range o.Languages {
+			if slices.Contains(p.Languages, l) {
+				language = 1
+				r.f.language = l
+				break
+			}
 		}
 	}
 	urgency := 0.0
 	if until := r.Slot.Start().Sub(now); r.Slot.Shift.Timed() && until < soon {
 		urgency += 0.5
-		r.Reasons = append(r.Reasons, t.soon(until))
+		r.f.soon = max(until, time.Nanosecond)
 	}
 	if free := r.Slot.Free(); free <= 2 {
 		urgency += 0.5
-		r.Reasons = append(r.Reasons, t.placesLeft(free))
+		r.f.placesLeft = free
 	}
 	access := 0.0
 	if p.EasyLanguage && o.EasyLanguageSummary != "" {
 		access += 0.5
-		r.Reasons = append(r.Reasons, t.easyLanguage)
+		r.f.easyLanguage = true
 	}
 	if slices.Contains(p.AccessibilityNeeds, "step-free") && stepFree(o.AccessibilityNotes) {
 		access += 0.5
-		r.Reasons = append(r.Reasons, t.stepFree)
+		r.f.stepFree = true
 	}
 
 	missing := 0
@@ -183,16 +258,12 @@ func score(v Volunteer, e catalog.Entry, now time.Time, zone *time.Location) (Re
 			missing++
 		}
 	}
-	var missingCredentials []string
 	for _, c := range o.RequiredCredentials {
 		if !v.Credentials[c] {
 			missing++
-			missingCredentials = append(missingCredentials, c)
 		}
 	}
-	if missing > 0 {
-		r.Reasons = append(r.Reasons, t.missing(missing-len(missingCredentials), missingCredentials))
-	}
+	r.f.missing = missing
 
 	s := wSkills*skills + wInterests*interests + wLanguage*language + wDistance*distance +
 		wAvailability*fit + wUrgency*urgency + wAccess*access - penaltyMissing*float64(min(missing, 3))
@@ -202,11 +273,24 @@ func score(v Volunteer, e catalog.Entry, now time.Time, zone *time.Location) (Re
 
 // availabilityFit is 1 when a window of the volunteer's week holds the whole shift, 0.5 when
 // the volunteer has not said when they can (or for a deadline task), else 0.
-func availabilityFit(windows []profile.Window, sh opportunity.Shift, zone *time.Location) float64 {
-	if len(windows) == 0 || !sh.Timed() {
+func availabilityFit(windows []profile.Window, s catalog.Slot, zone *time.Location) float64 {
+	if len(windows) == 0 || !s.Shift.Timed() {
 		return 0.5
 	}
-	start, end := sh.StartsAt.In(zone), sh.EndsAt.In(zone)
+	if s.Local.Zone == zone.String() {
+		// The usual case: volunteer and shift share a time zone, whose clock the catalog
+		// has already read.
+		if !s.Local.OneDay {
+			return 0
+		}
+		for _, w := range windows {
+			if w.Weekday == s.Local.Weekday && w.From <= s.Local.From && s.Local.To <= w.To {
+				return 1
+			}
+		}
+		return 0
+	}
+	start, end := s.Shift.StartsAt.In(zone), s.Shift.EndsAt.In(zone)
 	for _, w := range windows {
 		if w.Covers(start, end) {
 			return 1
@@ -225,6 +309,17 @@ func clashes(busy []Span, sh opportunity.Shift) bool {
 		}
 	}
 	return false
+}
+
+// countCommon counts the entries of a that b also has.
+func countCommon(a, b []string) int {
+	n := 0
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			n++
+		}
+	}
+	return n
 }
 
 // common returns the entries of a that b also has, in a's order.

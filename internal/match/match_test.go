@@ -30,6 +30,9 @@ func entry(mutate func(*opportunity.Opportunity), slots ...catalog.Slot) catalog
 	if len(slots) == 0 {
 		slots = []catalog.Slot{{Shift: tuesdayEvening(), Taken: 3}}
 	}
+	for i := range slots {
+		slots[i].Local = catalog.LocalTimeOf(slots[i].Shift)
+	}
 	return catalog.Entry{Opportunity: o, Slots: slots}
 }
 
@@ -45,10 +48,11 @@ func volunteer(mutate func(*profile.Profile)) Volunteer {
 
 func rankOne(t *testing.T, v Volunteer, e catalog.Entry) (Result, bool) {
 	t.Helper()
-	rs := Rank(v, []catalog.Entry{e}, now)
+	rs := Rank(v, []*catalog.Entry{&e}, now)
 	if len(rs) == 0 {
 		return Result{}, false
 	}
+	Explain(v, &rs[0])
 	return rs[0], true
 }
 
@@ -145,7 +149,7 @@ func TestOrderIsByScoreThenStartThenID(t *testing.T) {
 	good := entry(nil)
 	weaker := entry(func(o *opportunity.Opportunity) { o.ID, o.Skills = "o2", []string{"music"} })
 	tie := entry(func(o *opportunity.Opportunity) { o.ID = "o0" })
-	rs := Rank(volunteer(nil), []catalog.Entry{weaker, good, tie}, now)
+	rs := Rank(volunteer(nil), []*catalog.Entry{&weaker, &good, &tie}, now)
 	if len(rs) != 3 || rs[0].Entry.Opportunity.ID != "o0" || rs[1].Entry.Opportunity.ID != "o1" || rs[2].Entry.Opportunity.ID != "o2" {
 		ids := []string{}
 		for _, r := range rs {
