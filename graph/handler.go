@@ -31,6 +31,9 @@ type Options struct {
 	Logger         *slog.Logger
 	Metrics        *Metrics
 	Tokens         *auth.Tokens
+	// RatePerSecond limits requests per client address (with bursts of twice as many);
+	// zero means no limit.
+	RatePerSecond float64
 }
 
 // NewHandler returns the /graphql endpoint: POST and GET for queries and mutations, WebSocket
@@ -60,6 +63,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	var h http.Handler = srv
 	h = withScope(r, h)
 	h = authenticate(o.Tokens, h)
+	h = limitRate(o.RatePerSecond, h)
 	h = withClientAddr(h)
 	h = limitRequest(o.MaxBodyBytes, o.RequestTimeout, h)
 	return h

@@ -162,3 +162,18 @@ func TestGetAndWebSocketTransports(t *testing.T) {
 		t.Fatalf("answer = %s %s", m.Type, m.Payload)
 	}
 }
+
+func TestRequestsBeyondTheRateAreRefused(t *testing.T) {
+	a := newAPI(t, func(o *graph.Options) { o.RatePerSecond = 5 })
+	limited := 0
+	for range 30 {
+		resp := a.Do(t, `{ __typename }`, nil)
+		if resp.Status == http.StatusTooManyRequests {
+			resp.Fails(t, "RATE_LIMITED", "")
+			limited++
+		}
+	}
+	if limited == 0 {
+		t.Fatal("30 requests at once with a limit of 5 per second: none refused")
+	}
+}
