@@ -59,7 +59,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	defer closeServices()
 	gql := graph.NewHandler(&graph.Resolver{Svc: svc}, graph.Options{
 		DevMode: cfg.DevMode, MaxBodyBytes: cfg.MaxBodyBytes, RequestTimeout: cfg.RequestTimeout,
-		MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity,
+		MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, RatePerSecond: float64(cfg.RatePerSecond),
 		Logger: log, Metrics: graph.NewMetrics(reg), Tokens: tokens,
 	})
 

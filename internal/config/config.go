@@ -28,6 +28,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	MaxDepth        int
 	MaxComplexity   int
+	// RatePerSecond limits requests per client address; zero disables the limit.
+	RatePerSecond int
 
 	// Worker runs the scheduled jobs inside the server process.
 	Worker bool
@@ -57,6 +59,7 @@ var Vars = []Var{
 	{"MAX_QUERY_DEPTH", "12", "deepest accepted selection nesting"},
 	{"MAX_QUERY_COMPLEXITY", "1000", "largest accepted query complexity"},
 	{"WORKER", "on with the embedded store, else off", "run the scheduled jobs inside the server"},
+	{"RATE_LIMIT", "50", "requests per second per client address (bursts of twice as many); 0 disables"},
 }
 
 // Load reads and validates the configuration. getenv is os.Getenv in production.
@@ -75,6 +78,7 @@ func Load(getenv func(string) string) (Config, error) {
 		ShutdownTimeout: p.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
 		MaxDepth:        p.intRange("MAX_QUERY_DEPTH", 12, 2, 50),
 		MaxComplexity:   p.intRange("MAX_QUERY_COMPLEXITY", 1000, 10, 100000),
+		RatePerSecond:   p.intRange("RATE_LIMIT", 50, 0, 100000),
 	}
 	c.DevMode = p.boolean("DEV_MODE", c.Embedded())
 	c.Worker = p.boolean("WORKER", c.Embedded())
