@@ -36,8 +36,10 @@ type api struct {
 	url    string
 	tokens *auth.Tokens
 	// commands counts the store's round trips.
-	commands *atomic.Int64
-	events   *engagement.Recorder
+	commands  *atomic.Int64
+	events    *engagement.Recorder
+	accounts  *account.Service
+	exclusive bool
 }
 
 // eventsOf returns the recorded events whose field has the value, once all are written.
@@ -95,6 +97,9 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 		if err := opps.KeepInMemory(t.Context()); err != nil {
 			t.Fatal(err)
 		}
+		if err := accounts.KeepUsersInMemory(t.Context()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := signups.Preload(t.Context()); err != nil {
 		t.Fatal(err)
@@ -127,7 +132,7 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	}
 	srv := httptest.NewServer(graph.NewHandler(r, o))
 	t.Cleanup(srv.Close)
-	return &api{Client: gqltest.Client{URL: srv.URL}, store: st, logs: logs, url: srv.URL, tokens: tokens, commands: commands, events: events}
+	return &api{Client: gqltest.Client{URL: srv.URL}, store: st, logs: logs, url: srv.URL, tokens: tokens, commands: commands, events: events, accounts: accounts, exclusive: exclusive}
 }
 
 type session struct {

@@ -38,6 +38,9 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 		if err := opps.KeepInMemory(ctx); err != nil {
 			return graph.Services{}, nil, err
 		}
+		if err := accounts.KeepUsersInMemory(ctx); err != nil {
+			return graph.Services{}, nil, err
+		}
 	}
 	if err := signups.Preload(ctx); err != nil {
 		return graph.Services{}, nil, err

@@ -109,3 +109,20 @@ func (a *Accounts) SetPasswordHash(ctx context.Context, userID, hash string) err
 	}
 	return nil
 }
+
+// AllUsers lists every user, for loading them into memory.
+func (a *Accounts) AllUsers(ctx context.Context) ([]account.User, error) {
+	cur, err := a.s.coll(collUsers).Find(ctx, bson.D{})
+	if err != nil {
+		return nil, fmt.Errorf("store: all users: %w", err)
+	}
+	var docs []userDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("store: all users: %w", err)
+	}
+	out := make([]account.User, len(docs))
+	for i := range docs {
+		out[i] = docs[i].user()
+	}
+	return out, nil
+}
