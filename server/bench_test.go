@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/gqltest"
 	"github.com/mitwirken/mitwirken/internal/store"
 	"github.com/mitwirken/mitwirken/internal/store/storetest"
@@ -33,6 +34,9 @@ const (
 	benchManyUsers = 20_000
 	benchPassword  = "a long enough passphrase"
 )
+
+// benchSecret signs access tokens, so that benchmarks can mint tokens for seeded users.
+var benchSecret = strings.Repeat("s", 40)
 
 // benchServer is a running server for benchmarks and the store of its database, for seeding.
 type benchServer struct {
@@ -64,43 +68,11 @@ func startBench(b *testing.B) *benchServer {
 		_ = st.Drop(ctx)
 		_ = st.Close(ctx)
 	})
-	env := envFrom(map[string]string{
-		"LISTEN_ADDR":      "127.0.0.1:0",
-		"WORKER":           "off",
-		"LOG_LEVEL":        "error",
+	s := &benchServer{store: st}
+	s.url, s.http = serveBench(b, map[string]string{
 		"MONGODB_URI":      cfg.URI,
 		"MONGODB_DATABASE": cfg.Database,
-		"JWT_SECRET":       strings.Repeat("s", 40),
 	})
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, env, io.Discard, ready) }()
-	b.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				b.Errorf("run returned %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			b.Error("server did not stop")
-		}
-	})
-	s := &benchServer{store: st}
-	select {
-	case addr := <-ready:
-		s.url = "http://" + addr + "/graphql"
-	case err := <-done:
-		b.Fatalf("server did not start: %v", err)
-	case <-time.After(60 * time.Second):
-		b.Fatal("server did not start within a minute")
-	}
-	// The default client keeps two idle connections per host; parallel clients would open
-	// and close connections all the time and measure TCP set-up instead of the server.
-	transport := &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}
-	s.http = &http.Client{Transport: transport, Timeout: time.Minute}
-	b.Cleanup(transport.CloseIdleConnections)
 
 	var reg struct {
 		Register struct {
@@ -120,6 +92,51 @@ func startBench(b *testing.B) *benchServer {
 	return s
 }
 
+// serveBench runs the server with env on top of benchmark defaults until the benchmark ends
+// and returns the GraphQL endpoint and an HTTP client for it.
+func serveBench(b *testing.B, env map[string]string) (string, *http.Client) {
+	b.Helper()
+	full := map[string]string{
+		"LISTEN_ADDR": "127.0.0.1:0",
+		"WORKER":      "off",
+		"RATE_LIMIT":  "0",
+		"LOG_LEVEL":   "error",
+		"JWT_SECRET":  benchSecret,
+	}
+	for k, v := range env {
+		full[k] = v
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, envFrom(full), io.Discard, ready) }()
+	b.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				b.Errorf("run returned %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			b.Error("server did not stop")
+		}
+	})
+	var url string
+	select {
+	case addr := <-ready:
+		url = "http://" + addr + "/graphql"
+	case err := <-done:
+		b.Fatalf("server did not start: %v", err)
+	case <-time.After(2 * time.Minute):
+		b.Fatal("server did not start within two minutes")
+	}
+	// The default client keeps two idle connections per host; parallel clients would open
+	// and close connections all the time and measure TCP set-up instead of the server.
+	transport := &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}
+	b.Cleanup(transport.CloseIdleConnections)
+	return url, &http.Client{Transport: transport, Timeout: time.Minute}
+}
+
 // seed inserts users straight into the store (registration through the API is rate limited)
 // until it holds n besides the registered one. It stops the benchmark timer meanwhile.
 func (s *benchServer) seed(b *testing.B, n int) {
@@ -129,18 +146,23 @@ func (s *benchServer) seed(b *testing.B, n int) {
 	}
 	b.StopTimer()
 	defer b.StartTimer()
+	s.seeded = append(s.seeded, insertUsers(b, s.store, len(s.seeded), n, s.hash)...)
+}
+
+// insertUsers inserts the users numbered from to n-1 with the password hash, 8 at a time.
+func insertUsers(b *testing.B, st *store.Store, from, n int, hash string) []benchUser {
+	b.Helper()
 	began := time.Now()
-	repo := s.store.Accounts()
-	from := len(s.seeded)
-	s.seeded = append(s.seeded, make([]benchUser, n-from)...)
+	repo := st.Accounts()
+	users := make([]benchUser, n-from)
 	g, ctx := errgroup.WithContext(b.Context())
 	g.SetLimit(8)
 	for i := from; i < n; i++ {
 		g.Go(func() error {
 			u := account.User{Email: fmt.Sprintf("seed%05d@example.org", i), DisplayName: fmt.Sprintf("User %d", i),
-				PasswordHash: s.hash, Locale: account.LocaleDE, CreatedAt: time.Now()}
+				PasswordHash: hash, Locale: account.LocaleDE, CreatedAt: time.Now()}
 			err := repo.InsertUser(ctx, &u)
-			s.seeded[i] = benchUser{id: u.ID, email: u.Email}
+			users[i-from] = benchUser{id: u.ID, email: u.Email}
 			return err
 		})
 	}
@@ -148,16 +170,17 @@ func (s *benchServer) seed(b *testing.B, n int) {
 		b.Fatalf("seed users: %v", err)
 	}
 	b.Logf("seeded %d users in %s", n-from, time.Since(began).Round(time.Millisecond))
+	return users
 }
 
-// sample returns k seeded users picked at random, the same ones on every run. Where a user's
+// sample returns k of the users picked at random, the same ones on every run. Where a user's
 // document lies in the collection matters on the embedded store (a lookup by _id scans until
 // it finds the document), so benchmarks spread their requests over many users.
-func (s *benchServer) sample(k int) []benchUser {
+func sample(users []benchUser, k int) []benchUser {
 	r := rand.New(rand.NewPCG(3, 4))
 	out := make([]benchUser, k)
-	for i, j := range r.Perm(len(s.seeded))[:k] {
-		out[i] = s.seeded[j]
+	for i, j := range r.Perm(len(users))[:k] {
+		out[i] = users[j]
 	}
 	return out
 }
@@ -263,10 +286,50 @@ func BenchmarkMeQuery(b *testing.B) {
 	b.Run(fmt.Sprintf("users=%d", benchManyUsers), func(b *testing.B) {
 		if users == nil {
 			s.seed(b, benchManyUsers-1)
-			users = s.sample(benchSample)
+			users = sample(s.seeded, benchSample)
 			tokens = s.signIn(b, users)
 		}
 		parallel(b, me(users, tokens))
+	})
+}
+
+// BenchmarkMeQueryOwnStore measures `me` as `go run ./server` serves it: the server starts its
+// own embedded store, is its only writer and therefore keeps users in memory. The users are
+// written before the server starts, since it reads them at start; their tokens are minted with
+// the server's key.
+func BenchmarkMeQueryOwnStore(b *testing.B) {
+	dir := b.TempDir()
+	st, err := store.Open(b.Context(), store.Config{DataDir: dir})
+	if err != nil {
+		b.Fatalf("open store: %v", err)
+	}
+	all := insertUsers(b, st, 0, benchManyUsers, "not a hash: these users never sign in")
+	if err := st.Close(context.Background()); err != nil {
+		b.Fatalf("close store: %v", err)
+	}
+	began := time.Now()
+	url, hc := serveBench(b, map[string]string{"DATA_DIR": dir, "EMBEDDED_MONGO_ADDR": "off"})
+	b.Logf("server started on %d users in %s", benchManyUsers, time.Since(began).Round(time.Millisecond))
+	s := &benchServer{url: url, http: hc}
+
+	keys, err := auth.NewTokens([]byte(benchSecret), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	users := sample(all, benchSample)
+	tokens := make([]string, len(users))
+	for i, u := range users {
+		if tokens[i], _, err = keys.Issue(auth.Actor{UserID: u.id, Locale: "de"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	body := mustJSON(b, map[string]any{"query": `query Me { me { id displayName email } }`})
+	var next atomic.Uint64
+	b.Run(fmt.Sprintf("users=%d", benchManyUsers), func(b *testing.B) {
+		parallel(b, func(ctx context.Context) error {
+			i := next.Add(1) % uint64(len(users))
+			return s.post(ctx, tokens[i], body, `"id":"`+users[i].id+`"`)
+		})
 	})
 }
 
@@ -305,7 +368,7 @@ func BenchmarkLogin(b *testing.B) {
 	b.Run(fmt.Sprintf("parallel_users=%d", benchManyUsers), func(b *testing.B) {
 		if many == nil {
 			s.seed(b, benchManyUsers-1)
-			many = login(s.sample(benchSample))
+			many = login(sample(s.seeded, benchSample))
 		}
 		parallel(b, many)
 	})
