@@ -18,6 +18,9 @@ import (
 	"github.com/mitwirken/mitwirken/graph"
 	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/config"
+	"github.com/mitwirken/mitwirken/internal/lease"
+	"github.com/mitwirken/mitwirken/internal/mail"
+	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/schedule"
 	"github.com/mitwirken/mitwirken/internal/store"
 )
@@ -83,7 +86,16 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	go func() { serveErr <- srv.Serve(ln) }()
 
 	if cfg.Worker {
-		runner, err := schedule.NewRunner(baseCtx, schedule.Jobs(svc.Accounts), log)
+		// The same jobs as `go run ./worker`, coordinated with any worker through leases.
+		sender, err := mail.SenderFromEnv(getenv)
+		if err != nil {
+			return err
+		}
+		owner := lease.NewOwner()
+		jobs := schedule.Jobs(schedule.Platform{Accounts: svc.Accounts, Notify: notify.NewJobs(st.NotifyStores(), sender, owner, log),
+			Leases: st.Leases(), Runs: st.JobRuns()})
+		runner, err := schedule.NewRunner(baseCtx, jobs, log,
+			schedule.WithLeases(lease.NewManager(st.Leases(), owner, log)), schedule.WithRunLog(st.JobRuns()))
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,10 @@
 // Command worker runs the scheduled jobs against the store: `worker` runs the schedule until
 // SIGINT or SIGTERM, `worker run JOB` runs one job once. Without MONGODB_URI it connects to the
-// embedded store of a running server (EMBEDDED_MONGO_ADDR).
+// embedded store of a running server (EMBEDDED_MONGO_ADDR). Any number of workers (and
+// servers running the jobs in-process) may share a store: each run takes the job's lease.
+//
+// E-mail goes out over SMTP_URL (smtp://user:password@host:port, or smtps://…) from MAIL_FROM;
+// links point to PUBLIC_URL. Without SMTP_URL, e-mails wait in the outbox.
 package main
 
 import (
@@ -18,6 +22,9 @@ import (
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/config"
+	"github.com/mitwirken/mitwirken/internal/lease"
+	"github.com/mitwirken/mitwirken/internal/mail"
+	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/schedule"
 	"github.com/mitwirken/mitwirken/internal/store"
 )
@@ -56,8 +63,16 @@ func run(ctx context.Context, getenv func(string) string, args []string, logOut 
 	if err != nil {
 		return err
 	}
+	sender, err := mail.SenderFromEnv(getenv)
+	if err != nil {
+		return err
+	}
 	accounts := account.NewService(st.Accounts(), st.Throttle(), tokens, log)
-	runner, err := schedule.NewRunner(ctx, schedule.Jobs(accounts), log)
+	owner := lease.NewOwner()
+	jobs := schedule.Jobs(schedule.Platform{Accounts: accounts, Notify: notify.NewJobs(st.NotifyStores(), sender, owner, log),
+		Leases: st.Leases(), Runs: st.JobRuns()})
+	runner, err := schedule.NewRunner(ctx, jobs, log,
+		schedule.WithLeases(lease.NewManager(st.Leases(), owner, log)), schedule.WithRunLog(st.JobRuns()))
 	if err != nil {
 		return err
 	}
@@ -72,7 +87,11 @@ func run(ctx context.Context, getenv func(string) string, args []string, logOut 
 		runner.Stop(stopCtx)
 		return nil
 	case len(args) == 2 && args[0] == "run":
-		_, err := runner.RunOnce(ctx, args[1])
+		// Waits while another process runs the job, up to two lease slots.
+		n, err := runner.RunOnce(ctx, args[1], 2*lease.DefaultSlot)
+		if err == nil {
+			log.Info("job ran", "job", args[1], "items", n)
+		}
 		return err
 	default:
 		return errors.New(usage)

@@ -1,0 +1,35 @@
+package notify
+
+import "log/slog"
+
+// Stores are the stores the notification service and jobs read and write.
+type Stores struct {
+	Outbox      Outbox
+	Feed        FeedStore
+	Preferences PreferenceStore
+	Watermarks  Watermarks
+	Users       Recipients
+	Signups     Signups
+	Shifts      Shifts
+	Events      EventLog
+}
+
+// Jobs are the notification service and its periodic jobs.
+type Jobs struct {
+	Service   *Service
+	Delivery  *Delivery
+	Reminders *Reminders
+	Notices   *Notices
+}
+
+// NewJobs wires the service and jobs with default settings. sender nil disables e-mail;
+// owner names this process in delivery records.
+func NewJobs(st Stores, sender Sender, owner string, log *slog.Logger) Jobs {
+	svc := NewService(st.Outbox, st.Preferences, st.Users, st.Feed, log)
+	return Jobs{
+		Service:   svc,
+		Delivery:  NewDelivery(st.Outbox, st.Users, st.Preferences, sender, DeliveryConfig{Owner: owner}, log),
+		Reminders: NewReminders(svc, st.Signups, st.Shifts, nil),
+		Notices:   NewNotices(svc, st.Events, st.Watermarks, st.Signups, st.Shifts),
+	}
+}

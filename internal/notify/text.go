@@ -1,0 +1,157 @@
+package notify
+
+import (
+	"fmt"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/mitwirken/mitwirken/internal/account"
+)
+
+// Data fills a message's template.
+type Data struct {
+	// Name is the recipient's display name; Enqueue fills it in.
+	Name string
+	// Title is the opportunity's title.
+	Title string
+	// Start is the shift's start in the shift's time zone; zero for a task with a deadline.
+	Start time.Time
+	// Reason is what the organisation wrote when it cancelled.
+	Reason string
+}
+
+// The texts are plain and calm: they say what happened and what the person may do, without
+// pressure, and address everyone alike.
+var texts = map[account.Locale]map[Kind][2]string{
+	account.LocaleDE: {
+		ShiftReminder: {`Erinnerung: {{.Title}}`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+Ihr Einsatz „{{.Title}}“ beginnt {{when .Start}}.
+
+Falls Sie nicht kommen können, sagen Sie bitte in der App ab. Dann kann jemand anderes den Platz übernehmen.`},
+		Promoted: {`Sie haben einen Platz: {{.Title}}`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+für „{{.Title}}“{{if not .Start.IsZero}} ({{when .Start}}){{end}} ist ein Platz frei geworden. Sie waren auf der Warteliste und sind jetzt fest angemeldet.
+
+Falls Sie nicht mehr kommen können, sagen Sie bitte in der App ab.`},
+		OpportunityCancelled: {`Abgesagt: {{.Title}}`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+„{{.Title}}“ findet nicht statt. Ihre Anmeldung ist damit erledigt; Sie müssen nichts weiter tun.{{with .Reason}}
+
+Die Organisation schreibt dazu: {{.}}{{end}}`},
+		ShiftCancelled: {`Termin abgesagt: {{.Title}}`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+der Termin{{if not .Start.IsZero}} {{when .Start}}{{end}} für „{{.Title}}“ findet nicht statt. Ihre Anmeldung dafür ist damit erledigt; Sie müssen nichts weiter tun.{{with .Reason}}
+
+Die Organisation schreibt dazu: {{.}}{{end}}`},
+	},
+	account.LocaleEN: {
+		ShiftReminder: {`Reminder: {{.Title}}`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+your shift “{{.Title}}” starts {{when .Start}}.
+
+If you cannot come, please cancel in the app so that someone else can take the place.`},
+		Promoted: {`You have a place: {{.Title}}`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+a place has become free for “{{.Title}}”{{if not .Start.IsZero}} ({{when .Start}}){{end}}. You were on the waiting list and are now signed up.
+
+If you can no longer come, please cancel in the app.`},
+		OpportunityCancelled: {`Cancelled: {{.Title}}`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+“{{.Title}}” will not take place. Your signup is therefore closed; there is nothing you need to do.{{with .Reason}}
+
+The organisation writes: {{.}}{{end}}`},
+		ShiftCancelled: {`Shift cancelled: {{.Title}}`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+the shift{{if not .Start.IsZero}} {{when .Start}}{{end}} for “{{.Title}}” will not take place. Your signup for it is therefore closed; there is nothing you need to do.{{with .Reason}}
+
+The organisation writes: {{.}}{{end}}`},
+	},
+}
+
+// neutralTexts replace a sensitive message's text in e-mail: an inbox may be shared, so it
+// only says that something waits in the app.
+var neutralTexts = map[account.Locale][2]string{
+	account.LocaleDE: {"Neue Nachricht bei Mitwirken",
+		"Guten Tag,\n\nin Mitwirken wartet eine neue Nachricht auf Sie. Öffnen Sie die App, um sie zu lesen."},
+	account.LocaleEN: {"New message on Mitwirken",
+		"Hello,\n\na new message is waiting for you on Mitwirken. Open the app to read it."},
+}
+
+var (
+	weekdaysDE = [...]string{"Sonntag", "Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag"}
+	monthsDE   = [...]string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+		"Oktober", "November", "Dezember"}
+	zonesDE = map[string]string{"CET": "MEZ", "CEST": "MESZ"}
+)
+
+// When formats a moment in its own time zone, in the locale's words: "am Samstag,
+// 4. Mai 2030, um 16:00 Uhr (MESZ)" or "on Saturday, 4 May 2030, at 16:00 (CEST)".
+func When(t time.Time, loc account.Locale) string {
+	zone, _ := t.Zone()
+	if loc == account.LocaleEN {
+		return fmt.Sprintf("on %s, %d %s %d, at %s (%s)", t.Weekday(), t.Day(), t.Month(), t.Year(), t.Format("15:04"), zone)
+	}
+	if z, ok := zonesDE[zone]; ok {
+		zone = z
+	}
+	return fmt.Sprintf("am %s, %d. %s %d, um %s Uhr (%s)", weekdaysDE[t.Weekday()], t.Day(), monthsDE[t.Month()-1],
+		t.Year(), t.Format("15:04"), zone)
+}
+
+type compiled struct{ title, body *template.Template }
+
+var templates = func() map[account.Locale]map[Kind]compiled {
+	out := map[account.Locale]map[Kind]compiled{}
+	for loc, kinds := range texts {
+		funcs := template.FuncMap{"when": func(t time.Time) string { return When(t, loc) }}
+		out[loc] = map[Kind]compiled{}
+		for kind, tt := range kinds {
+			out[loc][kind] = compiled{
+				title: template.Must(template.New(string(kind) + ".title").Funcs(funcs).Option("missingkey=error").Parse(tt[0])),
+				body:  template.Must(template.New(string(kind) + ".body").Funcs(funcs).Option("missingkey=error").Parse(tt[1])),
+			}
+		}
+	}
+	return out
+}()
+
+// localeOf picks the locale the texts exist in: German unless the user reads English.
+func localeOf(l account.Locale) account.Locale {
+	if l == account.LocaleEN {
+		return l
+	}
+	return account.LocaleDE
+}
+
+// Render fills the kind's texts in the locale.
+func Render(kind Kind, loc account.Locale, d Data) (title, body string, err error) {
+	c, ok := templates[localeOf(loc)][kind]
+	if !ok {
+		return "", "", fmt.Errorf("notify: no text for %s", kind)
+	}
+	var t, b strings.Builder
+	if err := c.title.Execute(&t, d); err != nil {
+		return "", "", fmt.Errorf("notify: render %s: %w", kind, err)
+	}
+	if err := c.body.Execute(&b, d); err != nil {
+		return "", "", fmt.Errorf("notify: render %s: %w", kind, err)
+	}
+	// A title is one line, whatever a coordinator typed.
+	return strings.Join(strings.Fields(t.String()), " "), b.String(), nil
+}
+
+// Neutral returns the neutral e-mail text for a sensitive message.
+func Neutral(loc account.Locale) (title, body string) {
+	t := neutralTexts[localeOf(loc)]
+	return t[0], t[1]
+}

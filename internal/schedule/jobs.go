@@ -1,0 +1,72 @@
+package schedule
+
+import (
+	"context"
+	"time"
+
+	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/lease"
+	"github.com/mitwirken/mitwirken/internal/notify"
+)
+
+// Platform is what the platform's jobs call. A nil part leaves its jobs out.
+type Platform struct {
+	Accounts *account.Service
+	Notify   notify.Jobs
+	Leases   lease.Store
+	Runs     RunLog
+}
+
+// Job names, for `worker run JOB`.
+const (
+	JobPruneSessions      = "prune-sessions"
+	JobDeliver            = "deliver-notifications"
+	JobReminders          = "shift-reminders"
+	JobNotices            = "event-notices"
+	JobPruneNotifications = "prune-notifications"
+	JobPruneLeases        = "prune-leases"
+)
+
+// How long lease claims and run records are kept. Two processes running the frequent jobs
+// write about 70,000 claims and 35,000 run records a day; lookups among the claims scan them on
+// the embedded store, so they are pruned every hour.
+const (
+	leaseRetention = time.Hour
+	runRetention   = 24 * time.Hour
+)
+
+// Jobs lists the jobs of the platform. The server and the worker run the same list.
+func Jobs(p Platform) []Job {
+	var jobs []Job
+	if p.Accounts != nil {
+		jobs = append(jobs, Job{Name: JobPruneSessions, Spec: "@every 1h", Run: p.Accounts.Prune})
+	}
+	if n := p.Notify; n.Service != nil {
+		jobs = append(jobs,
+			Job{Name: JobDeliver, Spec: "@every 10s", Run: n.Delivery.Run},
+			Job{Name: JobReminders, Spec: "@every 1m", Run: n.Reminders.Run},
+			Job{Name: JobNotices, Spec: "@every 10s", Run: n.Notices.Run},
+			Job{Name: JobPruneNotifications, Spec: "@daily", Run: n.Service.Prune},
+		)
+	}
+	if p.Leases != nil || p.Runs != nil {
+		jobs = append(jobs, Job{Name: JobPruneLeases, Spec: "@every 1h", Run: func(ctx context.Context) (int64, error) {
+			var n int64
+			now := time.Now()
+			if p.Leases != nil {
+				m, err := p.Leases.PruneClaims(ctx, now.Add(-leaseRetention))
+				if n += m; err != nil {
+					return n, err
+				}
+			}
+			if p.Runs != nil {
+				m, err := p.Runs.PruneRuns(ctx, now.Add(-runRetention))
+				if n += m; err != nil {
+					return n, err
+				}
+			}
+			return n, nil
+		}})
+	}
+	return jobs
+}
