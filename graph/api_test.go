@@ -18,6 +18,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/discovery"
 	"github.com/mitwirken/mitwirken/internal/engagement"
 	"github.com/mitwirken/mitwirken/internal/gqltest"
+	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
 	"github.com/mitwirken/mitwirken/internal/profile"
@@ -117,6 +118,10 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 		t.Fatal(err)
 	}
 	feedCtx, stopFeed := context.WithCancel(context.Background())
+	inbox := notify.NewInbox(st.Outbox(), st.Outbox(), notify.InboxConfig{Memory: exclusive, Poll: 100 * time.Millisecond}, log)
+	if err := inbox.Start(feedCtx); err != nil {
+		t.Fatal(err)
+	}
 	feedDone := make(chan struct{})
 	go func() {
 		defer close(feedDone)
@@ -124,7 +129,7 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	}()
 	t.Cleanup(func() { stopFeed(); <-feedDone })
 	r := &graph.Resolver{Svc: graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups,
-		Profiles: profiles, Discovery: disc}}
+		Profiles: profiles, Discovery: disc, Inbox: inbox}}
 	o := graph.Options{DevMode: true, MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second,
 		MaxDepth: 12, MaxComplexity: 1000, Logger: log, Tokens: tokens}
 	for _, f := range tune {

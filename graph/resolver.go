@@ -4,6 +4,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/calendar"
 	"github.com/mitwirken/mitwirken/internal/discovery"
+	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
 	"github.com/mitwirken/mitwirken/internal/profile"
@@ -30,4 +31,5 @@ type Services struct {
 	Calendar      *calendar.Service
 	Profiles      *profile.Service
 	Discovery     *discovery.Service
+	Inbox         *notify.Inbox
 }

@@ -25,12 +25,14 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	HoursTotal() HoursTotalResolver
 	Mutation() MutationResolver
+	Notification() NotificationResolver
 	Opportunity() OpportunityResolver
 	Organisation() OrganisationResolver
 	OrganisationMember() OrganisationMemberResolver
 	Query() QueryResolver
 	Shift() ShiftResolver
 	Signup() SignupResolver
+	Subscription() SubscriptionResolver
 	User() UserResolver
 	VolunteerProfile() VolunteerProfileResolver
 }
@@ -85,6 +87,7 @@ type ComplexityRoot struct {
 		LogHours                 func(childComplexity int, signupID string, hours float64) int
 		Login                    func(childComplexity int, input model.LoginInput) int
 		Logout                   func(childComplexity int, refreshToken string) int
+		MarkNotificationsRead    func(childComplexity int, ids []string) int
 		PublishOpportunity       func(childComplexity int, id string) int
 		RecordAttendance         func(childComplexity int, signupID string, attended bool, hours *float64) int
 		RefreshSession           func(childComplexity int, refreshToken string) int
@@ -96,6 +99,26 @@ type ComplexityRoot struct {
 		UpdateOpportunity        func(childComplexity int, id string, input model.UpdateOpportunityInput) int
 		UpdateShift              func(childComplexity int, id string, input model.UpdateShiftInput) int
 		UpdateVolunteerProfile   func(childComplexity int, input model.VolunteerProfileInput) int
+	}
+
+	Notification struct {
+		Body      func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		ReadAt    func(childComplexity int) int
+		Title     func(childComplexity int) int
+	}
+
+	NotificationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	NotificationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Opportunity struct {
@@ -190,6 +213,7 @@ type ComplexityRoot struct {
 		Me                       func(childComplexity int) int
 		MyHours                  func(childComplexity int, year *int) int
 		MySignups                func(childComplexity int, first *int, after *string) int
+		Notifications            func(childComplexity int, first *int, after *string, unreadOnly *bool) int
 		Opportunities            func(childComplexity int, filter *model.OpportunityFilter, first *int, after *string) int
 		Opportunity              func(childComplexity int, id string) int
 		Organisation             func(childComplexity int, id string) int
@@ -259,6 +283,10 @@ type ComplexityRoot struct {
 
 	SignupPayload struct {
 		Signup func(childComplexity int) int
+	}
+
+	Subscription struct {
+		NotificationAdded func(childComplexity int) int
 	}
 
 	User struct {
@@ -590,6 +618,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.markNotificationsRead":
+		if e.ComplexityRoot.Mutation.MarkNotificationsRead == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_markNotificationsRead_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MarkNotificationsRead(childComplexity, args["ids"].([]string)), true
 	case "Mutation.publishOpportunity":
 		if e.ComplexityRoot.Mutation.PublishOpportunity == nil {
 			break
@@ -706,6 +745,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateVolunteerProfile(childComplexity, args["input"].(model.VolunteerProfileInput)), true
+
+	case "Notification.body":
+		if e.ComplexityRoot.Notification.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Body(childComplexity), true
+	case "Notification.createdAt":
+		if e.ComplexityRoot.Notification.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.CreatedAt(childComplexity), true
+	case "Notification.id":
+		if e.ComplexityRoot.Notification.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ID(childComplexity), true
+	case "Notification.kind":
+		if e.ComplexityRoot.Notification.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Kind(childComplexity), true
+	case "Notification.readAt":
+		if e.ComplexityRoot.Notification.ReadAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.ReadAt(childComplexity), true
+	case "Notification.title":
+		if e.ComplexityRoot.Notification.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Notification.Title(childComplexity), true
+
+	case "NotificationConnection.edges":
+		if e.ComplexityRoot.NotificationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.Edges(childComplexity), true
+	case "NotificationConnection.pageInfo":
+		if e.ComplexityRoot.NotificationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.PageInfo(childComplexity), true
+	case "NotificationConnection.totalCount":
+		if e.ComplexityRoot.NotificationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationConnection.TotalCount(childComplexity), true
+
+	case "NotificationEdge.cursor":
+		if e.ComplexityRoot.NotificationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationEdge.Cursor(childComplexity), true
+	case "NotificationEdge.node":
+		if e.ComplexityRoot.NotificationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationEdge.Node(childComplexity), true
 
 	case "Opportunity.accessibilityNotes":
 		if e.ComplexityRoot.Opportunity.AccessibilityNotes == nil {
@@ -1059,6 +1167,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MySignups(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.notifications":
+		if e.ComplexityRoot.Query.Notifications == nil {
+			break
+		}
+
+		args, err := ec.field_Query_notifications_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Notifications(childComplexity, args["first"].(*int), args["after"].(*string), args["unreadOnly"].(*bool)), true
 	case "Query.opportunities":
 		if e.ComplexityRoot.Query.Opportunities == nil {
 			break
@@ -1373,6 +1492,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SignupPayload.Signup(childComplexity), true
 
+	case "Subscription.notificationAdded":
+		if e.ComplexityRoot.Subscription.NotificationAdded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.NotificationAdded(childComplexity), true
+
 	case "User.displayName":
 		if e.ComplexityRoot.User.DisplayName == nil {
 			break
@@ -1646,6 +1772,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -1793,6 +1936,42 @@ type VolunteerSuggestion {
   score: Float!
   reasons: [String!]!
   distanceKm: Float
+}
+`, BuiltIn: false},
+	{Name: "../schema/notification.graphqls", Input: `extend type Query {
+  "The caller's in-app notifications, newest first."
+  notifications(first: Int, after: String, unreadOnly: Boolean): NotificationConnection!
+}
+
+extend type Mutation {
+  "Marks the caller's notifications read; returns how many were unread. Other IDs are ignored."
+  markNotificationsRead(ids: [ID!]!): Int!
+}
+
+type Subscription {
+  "The caller's new in-app notifications as they arrive, from any server or worker."
+  notificationAdded: Notification!
+}
+
+type Notification {
+  id: ID!
+  "SHIFT_REMINDER, PROMOTED, OPPORTUNITY_CANCELLED or SHIFT_CANCELLED."
+  kind: String!
+  title: String!
+  body: String!
+  createdAt: DateTime!
+  readAt: DateTime
+}
+
+type NotificationEdge {
+  cursor: String!
+  node: Notification!
+}
+
+type NotificationConnection {
+  edges: [NotificationEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
 }
 `, BuiltIn: false},
 	{Name: "../schema/opportunity.graphqls", Input: `extend type Query {
@@ -2154,6 +2333,7 @@ Mitwirken: engagement in the social sector. Times are RFC 3339 with offset; IDs 
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 "An instant, RFC 3339 with offset, e.g. 2026-05-04T18:00:00+02:00."
@@ -2313,6 +2493,46 @@ func (ec *executionContext) childFields_Location(ctx context.Context, field grap
 		return ec.fieldContext_Location_longitude(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
+}
+
+func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Notification_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Notification_kind(ctx, field)
+	case "title":
+		return ec.fieldContext_Notification_title(ctx, field)
+	case "body":
+		return ec.fieldContext_Notification_body(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Notification_createdAt(ctx, field)
+	case "readAt":
+		return ec.fieldContext_Notification_readAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Notification", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_NotificationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_NotificationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_NotificationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_NotificationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_NotificationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Opportunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -12,6 +12,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/catalog"
 	"github.com/mitwirken/mitwirken/internal/discovery"
 	"github.com/mitwirken/mitwirken/internal/engagement"
+	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
 	"github.com/mitwirken/mitwirken/internal/profile"
@@ -62,6 +63,11 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 	}
 	log.Info("catalog built", "opportunities", cat.Len(), "durationMs", time.Since(built).Milliseconds())
 	feedCtx, stopFeed := context.WithCancel(context.WithoutCancel(ctx))
+	inbox := notify.NewInbox(st.Outbox(), st.Outbox(), notify.InboxConfig{Memory: exclusive}, log)
+	if err := inbox.Start(feedCtx); err != nil {
+		stopFeed()
+		return graph.Services{}, nil, err
+	}
 	feedDone := make(chan struct{})
 	go func() {
 		defer close(feedDone)
@@ -73,5 +79,5 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 		events.Close()
 	}
 	return graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups, Calendar: cal,
-		Profiles: profiles, Discovery: disc}, closeAll, nil
+		Profiles: profiles, Discovery: disc, Inbox: inbox}, closeAll, nil
 }

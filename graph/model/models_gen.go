@@ -11,6 +11,7 @@ import (
 
 	"github.com/mitwirken/mitwirken/graph/scalar"
 	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
 	"github.com/mitwirken/mitwirken/internal/signup"
@@ -104,6 +105,17 @@ type LoginInput struct {
 }
 
 type Mutation struct {
+}
+
+type NotificationConnection struct {
+	Edges      []*NotificationEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+type NotificationEdge struct {
+	Cursor string              `json:"cursor"`
+	Node   notify.Notification `json:"node"`
 }
 
 type OpportunityConnection struct {
@@ -207,6 +219,9 @@ type SignupEdge struct {
 
 type SignupPayload struct {
 	Signup *signup.Signup `json:"signup,omitempty"`
+}
+
+type Subscription struct {
 }
 
 type UpdateOpportunityInput struct {
