@@ -112,6 +112,7 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	feed := catalog.NewFeed(st.Changes(), log)
 	cat := catalog.New(opps, signups, feed, log)
 	disc := discovery.New(cat, profiles, signups, opps)
+	disc.SetNotifier(notify.NewService(st.Outbox(), st.Outbox(), st.Accounts(), st.Outbox(), log))
 	opps.Watch(cat)
 	signups.Watch(cat)
 	if err := cat.Rebuild(t.Context()); err != nil {

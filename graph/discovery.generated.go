@@ -27,6 +27,29 @@ import (
 
 // region    **************************** field.gotpl *****************************
 
+func (ec *executionContext) _InvitePayload_invited(ctx context.Context, field graphql.CollectedField, obj *model.InvitePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InvitePayload_invited(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Invited, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InvitePayload_invited(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InvitePayload", field, false, false, errors.New("field of type Boolean does not have child fields"))
+}
+
 func (ec *executionContext) _OpportunityMatch_opportunity(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityMatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -605,6 +628,44 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 
 // region    **************************** object.gotpl ****************************
 
+var invitePayloadImplementors = []string{"InvitePayload"}
+
+func (ec *executionContext) _InvitePayload(ctx context.Context, sel ast.SelectionSet, obj *model.InvitePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, invitePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferredFieldSet := graphql.NewFieldSet(nil)
+	deferLabelToView := make(map[string]*graphql.FieldSetView)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InvitePayload")
+		case "invited":
+			out.Values[i] = ec._InvitePayload_invited(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	atomic.AddInt32(&ec.Deferred, int32(min(len(deferLabelToView), math.MaxInt32)))
+
+	ec.ProcessDeferredGroup(graphql.DeferredGroup{
+		Defers:   deferLabelToView,
+		Path:     graphql.GetPath(ctx),
+		FieldSet: deferredFieldSet,
+		Context:  ctx,
+	})
+
+	return out
+}
+
 var opportunityMatchImplementors = []string{"OpportunityMatch"}
 
 func (ec *executionContext) _OpportunityMatch(ctx context.Context, sel ast.SelectionSet, obj *model.OpportunityMatch) graphql.Marshaler {
@@ -911,6 +972,16 @@ func (ec *executionContext) _VolunteerSuggestion(ctx context.Context, sel ast.Se
 // endregion **************************** object.gotpl ****************************
 
 // region    ***************************** type.gotpl *****************************
+
+func (ec *executionContext) marshalNInvitePayload2ᚖgithubᚗcomᚋmitwirkenᚋmitwirkenᚋgraphᚋmodelᚐInvitePayload(ctx context.Context, sel ast.SelectionSet, v *model.InvitePayload) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	return ec._InvitePayload(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalNOpportunityMatch2githubᚗcomᚋmitwirkenᚋmitwirkenᚋgraphᚋmodelᚐOpportunityMatch(ctx context.Context, sel ast.SelectionSet, v model.OpportunityMatch) graphql.Marshaler {
 	return ec._OpportunityMatch(ctx, sel, &v)

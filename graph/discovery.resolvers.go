@@ -11,6 +11,14 @@ import (
 	"github.com/mitwirken/mitwirken/graph/model"
 )
 
+func (r *mutationResolver) InviteVolunteer(ctx context.Context, shiftID string, volunteerID string) (*model.InvitePayload, error) {
+	invited, err := r.Svc.Discovery.Invite(ctx, viewer(ctx), shiftID, volunteerID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.InvitePayload{Invited: invited}, nil
+}
+
 func (r *queryResolver) RecommendedOpportunities(ctx context.Context, first *int, after *string) (*model.OpportunityMatchConnection, error) {
 	n, err := pageSize(first)
 	if err != nil {

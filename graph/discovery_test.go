@@ -271,6 +271,39 @@ func TestSuggestedVolunteersRespectConsentAvailabilityAndRoles(t *testing.T) {
 	resp := a.As(f.coordinator.AccessToken).Do(t, `query($s: ID!) { suggestedVolunteers(shiftId: $s) { volunteerId email } }`, map[string]any{"s": shiftID})
 	resp.Fails(t, "BAD_USER_INPUT", "")
 	a.As(willing.AccessToken).Do(t, q, map[string]any{"s": shiftID}).Fails(t, "FORBIDDEN", "")
+
+	// Inviting: once per volunteer and shift, only those who agreed, only by staff.
+	const invite = `mutation($s: ID!, $v: ID!) { inviteVolunteer(shiftId: $s, volunteerId: $v) { invited } }`
+	var inv struct{ InviteVolunteer struct{ Invited bool } }
+	as := a.As(f.coordinator.AccessToken)
+	as.Do(t, invite, map[string]any{"s": shiftID, "v": willing.User.ID}).OK(t, &inv)
+	if !inv.InviteVolunteer.Invited {
+		t.Fatal("the first invitation was not sent")
+	}
+	as.Do(t, invite, map[string]any{"s": shiftID, "v": willing.User.ID}).OK(t, &inv)
+	if inv.InviteVolunteer.Invited {
+		t.Fatal("a second invitation was sent")
+	}
+	as.Do(t, invite, map[string]any{"s": shiftID, "v": shy.User.ID}).Fails(t, "NOT_FOUND", "volunteerId")
+	as.Do(t, invite, map[string]any{"s": shiftID, "v": already.User.ID}).Fails(t, "CONFLICT", "volunteerId")
+	a.As(busy.AccessToken).Do(t, invite, map[string]any{"s": shiftID, "v": willing.User.ID}).Fails(t, "FORBIDDEN", "")
+	var inbox struct {
+		Notifications struct {
+			Edges []struct{ Node struct{ Kind, Title string } }
+		}
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for len(inbox.Notifications.Edges) == 0 && time.Now().Before(deadline) {
+		a.As(willing.AccessToken).Do(t, `{ notifications { edges { node { kind title } } } }`, nil).OK(t, &inbox)
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(inbox.Notifications.Edges) != 1 || inbox.Notifications.Edges[0].Node.Kind != "INVITATION" {
+		t.Fatalf("the volunteer's notifications = %+v, want one invitation", inbox.Notifications.Edges)
+	}
+	a.As(shy.AccessToken).Do(t, `{ notifications { edges { node { kind } } } }`, nil).OK(t, &inbox)
+	if len(inbox.Notifications.Edges) != 0 {
+		t.Fatal("a volunteer who did not agree was contacted")
+	}
 }
 
 func TestCatalogChangesReachAnotherReplicaWithinSeconds(t *testing.T) {

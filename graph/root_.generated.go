@@ -64,6 +64,10 @@ type ComplexityRoot struct {
 		Year         func(childComplexity int) int
 	}
 
+	InvitePayload struct {
+		Invited func(childComplexity int) int
+	}
+
 	Location struct {
 		Address   func(childComplexity int) int
 		Latitude  func(childComplexity int) int
@@ -84,6 +88,7 @@ type ComplexityRoot struct {
 		CreateOpportunity        func(childComplexity int, input model.CreateOpportunityInput) int
 		CreateOrganisation       func(childComplexity int, input model.CreateOrganisationInput) int
 		DeclineSignup            func(childComplexity int, signupID string) int
+		InviteVolunteer          func(childComplexity int, shiftID string, volunteerID string) int
 		LogHours                 func(childComplexity int, signupID string, hours float64) int
 		Login                    func(childComplexity int, input model.LoginInput) int
 		Logout                   func(childComplexity int, refreshToken string) int
@@ -428,6 +433,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.HoursTotal.Year(childComplexity), true
 
+	case "InvitePayload.invited":
+		if e.ComplexityRoot.InvitePayload.Invited == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InvitePayload.Invited(childComplexity), true
+
 	case "Location.address":
 		if e.ComplexityRoot.Location.Address == nil {
 			break
@@ -585,6 +597,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeclineSignup(childComplexity, args["signupId"].(string)), true
+	case "Mutation.inviteVolunteer":
+		if e.ComplexityRoot.Mutation.InviteVolunteer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inviteVolunteer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InviteVolunteer(childComplexity, args["shiftId"].(string), args["volunteerId"].(string)), true
 	case "Mutation.logHours":
 		if e.ComplexityRoot.Mutation.LogHours == nil {
 			break
@@ -1893,6 +1916,16 @@ type CalendarFeedPayload {
   suggestedVolunteers(shiftId: ID!, first: Int): [VolunteerSuggestion!]!
 }
 
+extend type Mutation {
+  "Invites a suggested volunteer to a shift (in the app and by e-mail, as they chose), once per volunteer and shift. Staff only; only volunteers who agreed to be contacted."
+  inviteVolunteer(shiftId: ID!, volunteerId: ID!): InvitePayload!
+}
+
+type InvitePayload {
+  "False when the volunteer was invited to this shift before."
+  invited: Boolean!
+}
+
 type OpportunityMatch {
   opportunity: Opportunity!
   "The shift that fits best."
@@ -2481,6 +2514,14 @@ func (ec *executionContext) childFields_HoursTotal(ctx context.Context, field gr
 		return ec.fieldContext_HoursTotal_hours(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type HoursTotal", field.Name)
+}
+
+func (ec *executionContext) childFields_InvitePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "invited":
+		return ec.fieldContext_InvitePayload_invited(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InvitePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

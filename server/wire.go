@@ -55,6 +55,7 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 	feed := catalog.NewFeed(st.Changes(), log)
 	cat := catalog.New(opps, signups, feed, log)
 	disc := discovery.New(cat, profiles, signups, opps)
+	disc.SetNotifier(notify.NewService(st.Outbox(), st.Outbox(), st.Accounts(), st.Outbox(), log))
 	opps.Watch(cat)
 	signups.Watch(cat)
 	built := time.Now()

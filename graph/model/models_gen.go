@@ -92,6 +92,11 @@ type CreateOrganisationInput struct {
 	ContactEmail *string `json:"contactEmail,omitempty"`
 }
 
+type InvitePayload struct {
+	// False when the volunteer was invited to this shift before.
+	Invited bool `json:"invited"`
+}
+
 type LocationInput struct {
 	// Required for opportunities; ignored for volunteer profiles, which never store an address.
 	Address   *string `json:"address,omitempty"`

@@ -42,6 +42,7 @@ type Service struct {
 	profiles    Profiles
 	commitments Commitments
 	staff       Staff
+	notifier    Notifier
 	now         func() time.Time
 }
 

@@ -62,6 +62,9 @@ const (
 	Promoted             Kind = "PROMOTED"
 	OpportunityCancelled Kind = "OPPORTUNITY_CANCELLED"
 	ShiftCancelled       Kind = "SHIFT_CANCELLED"
+	// Invitation is a coordinator's invitation to a shift, sent only to volunteers who agreed
+	// to be contacted.
+	Invitation Kind = "INVITATION"
 )
 
 // Message is one notification to one user on one channel.

@@ -25,6 +25,12 @@ type Data struct {
 // pressure, and address everyone alike.
 var texts = map[account.Locale]map[Kind][2]string{
 	account.LocaleDE: {
+		Invitation: {`Einladung: {{.Title}}`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+eine Organisation lädt Sie zu „{{.Title}}“{{if not .Start.IsZero}} ({{when .Start}}){{end}} ein, weil die Aufgabe zu Ihrem Profil passt. Wenn Sie mögen, melden Sie sich in der App an; wenn nicht, müssen Sie nichts tun.
+
+Einladungen können Sie in Ihrem Profil abstellen.`},
 		ShiftReminder: {`Erinnerung: {{.Title}}`,
 			`Guten Tag{{with .Name}} {{.}}{{end}},
 
@@ -51,6 +57,12 @@ der Termin{{if not .Start.IsZero}} {{when .Start}}{{end}} für „{{.Title}}“ 
 Die Organisation schreibt dazu: {{.}}{{end}}`},
 	},
 	account.LocaleEN: {
+		Invitation: {`Invitation: {{.Title}}`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+an organisation invites you to “{{.Title}}”{{if not .Start.IsZero}} ({{when .Start}}){{end}} because the task fits your profile. If you like, sign up in the app; if not, there is nothing you need to do.
+
+You can turn invitations off in your profile.`},
 		ShiftReminder: {`Reminder: {{.Title}}`,
 			`Hello{{with .Name}} {{.}}{{end}},
 
