@@ -100,6 +100,10 @@ func (s *Service) MineFor(ctx context.Context, actor auth.Actor, sh opportunity.
 		return Signup{}, false, nil
 	}
 	su, err := s.get(ctx, e.SignupID)
+	if errs.Is(err, errs.NotFound) {
+		// Reserved in the book, not stored yet: not the actor's signup until it is.
+		return Signup{}, false, nil
+	}
 	return su, err == nil, err
 }
 

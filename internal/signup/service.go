@@ -42,6 +42,9 @@ type Service struct {
 
 	// shiftLocks serialise the writes of one shift in this process.
 	shiftLocks keylock.Map
+	// volunteerLocks serialise the signups of one volunteer for one shift, so that a repeated
+	// signUp waits for the first to be stored and then returns it.
+	volunteerLocks keylock.Map
 	book       *book
 	// watcher is told when places on an opportunity's shifts change (the catalog).
 	watcher opportunity.Watcher
@@ -169,6 +172,8 @@ func (s *Service) signUp(ctx context.Context, sh opportunity.Shift, o opportunit
 	if err := s.checkOpen(sh, o); err != nil {
 		return Signup{}, err
 	}
+	unlock := s.volunteerLocks.Lock(sh.ID + "|" + userID)
+	defer unlock()
 	for attempt := 0; ; attempt++ {
 		su, done, err := s.trySignUp(ctx, sh, o, userID, by, decideNow, allowOverlap)
 		if done || !errors.Is(err, errs.ErrDuplicate) {
