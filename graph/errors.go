@@ -17,6 +17,9 @@ import (
 	"github.com/mitwirken/mitwirken/internal/errs"
 )
 
+// persistedQueryNotFoundCode is gqlgen's code for a persisted-query hash it does not know.
+const persistedQueryNotFoundCode = "PERSISTED_QUERY_NOT_FOUND"
+
 // internalMessage is all a client learns about a failure on our side.
 const internalMessage = "Internal error. It has been logged; please try again later."
 
@@ -46,6 +49,9 @@ func presentErrors(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return gqlErr
 		}
 		switch code, _ := gqlErr.Extensions["code"].(string); code {
+		case persistedQueryNotFoundCode:
+			// The persisted-query protocol: the client answers by sending the document.
+			return gqlErr
 		case errcode.ValidationFailed, errcode.ParseFailed, complexityLimitCode, depthLimitCode:
 			gqlErr.Extensions["code"] = errs.Invalid.String()
 			if field := pathField(gqlErr.Path); field != "" {

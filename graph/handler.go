@@ -51,6 +51,9 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// Automatic persisted queries: the app sends a document's SHA-256 instead of its text once
+	// the server has seen it.
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	if o.DevMode {
 		srv.Use(extension.Introspection{})
 	}

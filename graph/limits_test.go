@@ -3,6 +3,8 @@ package graph_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -14,6 +16,7 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"github.com/mitwirken/mitwirken/graph"
+	"github.com/mitwirken/mitwirken/internal/gqltest"
 )
 
 func TestDeepQueriesAreRefused(t *testing.T) {
@@ -175,5 +178,33 @@ func TestRequestsBeyondTheRateAreRefused(t *testing.T) {
 	}
 	if limited == 0 {
 		t.Fatal("30 requests at once with a limit of 5 per second: none refused")
+	}
+}
+
+func TestAutomaticPersistedQueries(t *testing.T) {
+	a := newAPI(t)
+	const query = `{ __typename }`
+	sum := sha256.Sum256([]byte(query))
+	ext := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hex.EncodeToString(sum[:])}}
+	post := func(body map[string]any) gqltest.Response {
+		raw, _ := json.Marshal(body)
+		return a.Post(t, raw)
+	}
+	e := post(map[string]any{"extensions": ext}).Fails(t, "PERSISTED_QUERY_NOT_FOUND", "")
+	if e.Message != "PersistedQueryNotFound" {
+		t.Fatalf("message = %q, want PersistedQueryNotFound", e.Message)
+	}
+	post(map[string]any{"query": query, "extensions": ext}).OK(t, nil)
+	var out struct {
+		Typename string `json:"__typename"`
+	}
+	post(map[string]any{"extensions": ext}).OK(t, &out)
+	if out.Typename != "Query" {
+		t.Fatalf("hash only = %+v", out)
+	}
+	// A hash that does not match the document is refused.
+	bad := map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": strings.Repeat("0", 64)}}
+	if resp := post(map[string]any{"query": query, "extensions": bad}); len(resp.Errors) == 0 {
+		t.Fatal("a wrong hash was accepted")
 	}
 }
