@@ -49,8 +49,9 @@ func presentErrors(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return gqlErr
 		}
 		switch code, _ := gqlErr.Extensions["code"].(string); code {
-		case persistedQueryNotFoundCode:
-			// The persisted-query protocol: the client answers by sending the document.
+		case persistedQueryNotFoundCode, "FORBIDDEN":
+			// The persisted-query protocol (the client answers by sending the document), and
+			// the allowlist's refusal.
 			return gqlErr
 		case errcode.ValidationFailed, errcode.ParseFailed, complexityLimitCode, depthLimitCode:
 			gqlErr.Extensions["code"] = errs.Invalid.String()

@@ -34,6 +34,8 @@ type Options struct {
 	// RatePerSecond limits requests per client address (with bursts of twice as many);
 	// zero means no limit.
 	RatePerSecond float64
+	// Allowlist, when not nil, maps SHA-256 hashes to the only documents the server runs.
+	Allowlist map[string]string
 }
 
 // NewHandler returns the /graphql endpoint: POST and GET for queries and mutations, WebSocket
@@ -51,6 +53,9 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if o.Allowlist != nil {
+		srv.Use(allowlist{documents: o.Allowlist})
+	}
 	// Automatic persisted queries: the app sends a document's SHA-256 instead of its text once
 	// the server has seen it.
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})

@@ -208,3 +208,16 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 		t.Fatal("a wrong hash was accepted")
 	}
 }
+
+func TestAllowlistModeRunsOnlyTheManifest(t *testing.T) {
+	const allowed = `query Me { me { id } }`
+	sum := sha256.Sum256([]byte(allowed))
+	hash := hex.EncodeToString(sum[:])
+	a := newAPI(t, func(o *graph.Options) { o.Allowlist = map[string]string{hash: allowed} })
+	a.Do(t, allowed, nil).OK(t, nil)
+	raw, _ := json.Marshal(map[string]any{"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": hash}}})
+	a.Post(t, raw).OK(t, nil)
+	a.Do(t, `query Other { me { id displayName } }`, nil).Fails(t, "FORBIDDEN", "")
+	raw, _ = json.Marshal(map[string]any{"extensions": map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": strings.Repeat("a", 64)}}})
+	a.Post(t, raw).Fails(t, "FORBIDDEN", "")
+}

@@ -11,6 +11,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
+
+	mobilecontract "github.com/mitwirken/mitwirken/mobile-contract"
 )
 
 const (
@@ -145,4 +147,26 @@ func spreads(set ast.SelectionSet, fragments map[string]*ast.FragmentDefinition)
 	}
 	walk(set)
 	return names
+}
+
+// TestManifestIsCurrent fails when an operation changed without `go generate ./mobile-contract`.
+func TestManifestIsCurrent(t *testing.T) {
+	built, err := mobilecontract.Build(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := built.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile("manifest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) {
+		t.Fatal("manifest.json is stale: run `go generate ./mobile-contract` and commit it")
+	}
+	if len(built.Operations) == 0 {
+		t.Fatal("the manifest has no operations")
+	}
 }

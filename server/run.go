@@ -23,7 +23,24 @@ import (
 	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/schedule"
 	"github.com/mitwirken/mitwirken/internal/store"
+	mobilecontract "github.com/mitwirken/mitwirken/mobile-contract"
 )
+
+// allowlist returns the documents of the app's manifest when only those may run.
+func allowlist(only bool) (map[string]string, error) {
+	if !only {
+		return nil, nil
+	}
+	m, err := mobilecontract.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	docs := make(map[string]string, len(m.Operations))
+	for _, op := range m.Operations {
+		docs[op.ID] = op.Body
+	}
+	return docs, nil
+}
 
 // run serves until ctx ends, then lets in-flight requests finish and closes the store. ready,
 // if not nil, receives the listening address once requests are accepted.
@@ -60,7 +77,11 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	}
 	// Deferred after the store's Close, so it runs before it.
 	defer closeServices()
-	gql := graph.NewHandler(&graph.Resolver{Svc: svc}, graph.Options{
+	allow, err := allowlist(cfg.PersistedOnly)
+	if err != nil {
+		return err
+	}
+	gql := graph.NewHandler(&graph.Resolver{Svc: svc}, graph.Options{Allowlist: allow,
 		DevMode: cfg.DevMode, MaxBodyBytes: cfg.MaxBodyBytes, RequestTimeout: cfg.RequestTimeout,
 		MaxDepth: cfg.MaxDepth, MaxComplexity: cfg.MaxComplexity, RatePerSecond: float64(cfg.RatePerSecond),
 		Logger: log, Metrics: graph.NewMetrics(reg), Tokens: tokens,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/mitwirken/mitwirken/internal/gqltest"
 	"github.com/mitwirken/mitwirken/internal/store/storetest"
+	mobilecontract "github.com/mitwirken/mitwirken/mobile-contract"
 )
 
 // started is a server process running in the test, reached over real HTTP.
@@ -246,4 +247,24 @@ func TestCalendarFeedEndToEnd(t *testing.T) {
 	if code, _ := get(t, s.url+"/calendar/mwc_guessed.ics"); code != http.StatusNotFound {
 		t.Fatalf("guessed token: %d, want 404", code)
 	}
+}
+
+func TestAllowlistModeServesTheAppsOperationsOnly(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	env := sharedStoreEnv(t)
+	env["PERSISTED_QUERIES"] = "only"
+	s := start(t, ctx, env)
+	c := gqltest.Client{URL: s.url + "/graphql"}
+	m, err := mobilecontract.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range m.Operations {
+		if op.Name == "Vocabulary" {
+			c.Do(t, op.Body, nil).OK(t, nil)
+		}
+	}
+	c.Do(t, `{ vocabulary { skills { key } } }`, nil).Fails(t, "FORBIDDEN", "")
+	cancel()
+	s.wait(t)
 }

@@ -30,6 +30,8 @@ type Config struct {
 	MaxComplexity   int
 	// RatePerSecond limits requests per client address; zero disables the limit.
 	RatePerSecond int
+	// PersistedOnly runs only the operations of the mobile app's manifest.
+	PersistedOnly bool
 
 	// Worker runs the scheduled jobs inside the server process.
 	Worker bool
@@ -60,6 +62,7 @@ var Vars = []Var{
 	{"MAX_QUERY_COMPLEXITY", "1000", "largest accepted query complexity"},
 	{"WORKER", "on with the embedded store, else off", "run the scheduled jobs inside the server"},
 	{"RATE_LIMIT", "50", "requests per second per client address (bursts of twice as many); 0 disables"},
+	{"PERSISTED_QUERIES", "off", "`only`: run only the operations of mobile-contract/manifest.json"},
 }
 
 // Load reads and validates the configuration. getenv is os.Getenv in production.
@@ -82,6 +85,13 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.DevMode = p.boolean("DEV_MODE", c.Embedded())
 	c.Worker = p.boolean("WORKER", c.Embedded())
+	switch v := strings.ToLower(strings.TrimSpace(getenv("PERSISTED_QUERIES"))); v {
+	case "", "off":
+	case "only":
+		c.PersistedOnly = true
+	default:
+		p.fail("PERSISTED_QUERIES", "must be only or off, is %q", v)
+	}
 	if strings.EqualFold(c.EmbeddedAddr, "off") {
 		c.EmbeddedAddr = ""
 	} else if c.Embedded() {
