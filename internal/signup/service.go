@@ -45,7 +45,7 @@ type Service struct {
 	// volunteerLocks serialise the signups of one volunteer for one shift, so that a repeated
 	// signUp waits for the first to be stored and then returns it.
 	volunteerLocks keylock.Map
-	book       *book
+	book           *book
 	// watcher is told when places on an opportunity's shifts change (the catalog).
 	watcher opportunity.Watcher
 	// exclusive is set when this process is the only writer of signups (the embedded store):
