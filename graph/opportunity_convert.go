@@ -5,6 +5,7 @@ import (
 
 	"github.com/mitwirken/mitwirken/graph/model"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
+	"github.com/mitwirken/mitwirken/internal/replay"
 	"github.com/mitwirken/mitwirken/internal/signup"
 )
 
@@ -115,4 +116,15 @@ func signupConnection(p signup.Page) *model.SignupConnection {
 	}
 	c.PageInfo = pageInfo(p.HasNext, last)
 	return c
+}
+
+// once runs a signup mutation at most once per idempotency key; a repeat returns the signup
+// as it is now.
+func (r *mutationResolver) once(ctx context.Context, key *string, operation string, run func() (signup.Signup, error)) (signup.Signup, error) {
+	return replay.Do(ctx, r.Svc.Replays, viewer(ctx), deref(key), operation,
+		func() (signup.Signup, string, error) {
+			su, err := run()
+			return su, su.ID, err
+		},
+		func(id string) (signup.Signup, error) { return r.Svc.Signups.Get(ctx, viewer(ctx), id) })
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
 	"github.com/mitwirken/mitwirken/internal/profile"
+	"github.com/mitwirken/mitwirken/internal/replay"
 	"github.com/mitwirken/mitwirken/internal/signup"
 )
 
@@ -32,4 +33,5 @@ type Services struct {
 	Profiles      *profile.Service
 	Discovery     *discovery.Service
 	Inbox         *notify.Inbox
+	Replays       *replay.Service
 }

@@ -80,8 +80,8 @@ type ComplexityRoot struct {
 		ApproveSignup            func(childComplexity int, signupID string, allowOverlap *bool) int
 		CancelOpportunity        func(childComplexity int, id string, reason *string) int
 		CancelShift              func(childComplexity int, id string, reason *string) int
-		CancelSignup             func(childComplexity int, signupID string) int
-		CheckIn                  func(childComplexity int, signupID string) int
+		CancelSignup             func(childComplexity int, signupID string, idempotencyKey *string) int
+		CheckIn                  func(childComplexity int, signupID string, idempotencyKey *string) int
 		CloseOpportunity         func(childComplexity int, id string) int
 		ConfirmHours             func(childComplexity int, signupID string, hours *float64) int
 		CreateCalendarFeed       func(childComplexity int) int
@@ -99,7 +99,7 @@ type ComplexityRoot struct {
 		Register                 func(childComplexity int, input model.RegisterInput) int
 		RemoveOrganisationMember func(childComplexity int, organisationID string, userID string) int
 		RevokeCalendarFeed       func(childComplexity int) int
-		SignUp                   func(childComplexity int, shiftID string) int
+		SignUp                   func(childComplexity int, shiftID string, idempotencyKey *string) int
 		SignUpVolunteer          func(childComplexity int, shiftID string, email string, allowOverlap *bool) int
 		UpdateOpportunity        func(childComplexity int, id string, input model.UpdateOpportunityInput) int
 		UpdateShift              func(childComplexity int, id string, input model.UpdateShiftInput) int
@@ -524,7 +524,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CancelSignup(childComplexity, args["signupId"].(string)), true
+		return e.ComplexityRoot.Mutation.CancelSignup(childComplexity, args["signupId"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.checkIn":
 		if e.ComplexityRoot.Mutation.CheckIn == nil {
 			break
@@ -535,7 +535,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.CheckIn(childComplexity, args["signupId"].(string)), true
+		return e.ComplexityRoot.Mutation.CheckIn(childComplexity, args["signupId"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.closeOpportunity":
 		if e.ComplexityRoot.Mutation.CloseOpportunity == nil {
 			break
@@ -723,7 +723,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SignUp(childComplexity, args["shiftId"].(string)), true
+		return e.ComplexityRoot.Mutation.SignUp(childComplexity, args["shiftId"].(string), args["idempotencyKey"].(*string)), true
 	case "Mutation.signUpVolunteer":
 		if e.ComplexityRoot.Mutation.SignUpVolunteer == nil {
 			break
@@ -2392,9 +2392,9 @@ type Warning {
 
 extend type Mutation {
   "Signs up for a shift: CONFIRMED while places are free, else WAITLISTED; PENDING_APPROVAL where the opportunity requires approval. Signing up twice returns the existing signup."
-  signUp(shiftId: ID!): SignupPayload!
+  signUp(shiftId: ID!, "A client-generated key: repeating the mutation with it returns the first result." idempotencyKey: String): SignupPayload!
   "Withdraws a signup; the freed place goes to the first on the waitlist."
-  cancelSignup(signupId: ID!): SignupPayload!
+  cancelSignup(signupId: ID!, "A client-generated key: repeating the mutation with it returns the first result." idempotencyKey: String): SignupPayload!
   "Approves a signup awaiting approval (staff). allowOverlap lets it overlap the volunteer's other shifts."
   approveSignup(signupId: ID!, allowOverlap: Boolean): SignupPayload!
   "Declines a signup awaiting approval (staff)."
@@ -2402,7 +2402,7 @@ extend type Mutation {
   "Signs up a registered person on their behalf, e.g. after a phone call (staff)."
   signUpVolunteer(shiftId: ID!, email: String!, allowOverlap: Boolean): SignupPayload!
   "The volunteer checks in, from 30 minutes before the start to the end of the shift."
-  checkIn(signupId: ID!): SignupPayload!
+  checkIn(signupId: ID!, "A client-generated key: repeating the mutation with it returns the first result." idempotencyKey: String): SignupPayload!
   "Staff record attendance: ATTENDED with hours (default: the shift's length) or NO_SHOW."
   recordAttendance(signupId: ID!, attended: Boolean!, hours: Float): SignupPayload!
   "The volunteer logs hours spent on an online micro-task."

@@ -44,12 +44,12 @@ type MutationResolver interface {
 	AddOrganisationMember(ctx context.Context, organisationID string, email string, role organisation.Role) (*model.OrganisationPayload, error)
 	RemoveOrganisationMember(ctx context.Context, organisationID string, userID string) (*model.OrganisationPayload, error)
 	UpdateVolunteerProfile(ctx context.Context, input model.VolunteerProfileInput) (*account.User, error)
-	SignUp(ctx context.Context, shiftID string) (*model.SignupPayload, error)
-	CancelSignup(ctx context.Context, signupID string) (*model.SignupPayload, error)
+	SignUp(ctx context.Context, shiftID string, idempotencyKey *string) (*model.SignupPayload, error)
+	CancelSignup(ctx context.Context, signupID string, idempotencyKey *string) (*model.SignupPayload, error)
 	ApproveSignup(ctx context.Context, signupID string, allowOverlap *bool) (*model.SignupPayload, error)
 	DeclineSignup(ctx context.Context, signupID string) (*model.SignupPayload, error)
 	SignUpVolunteer(ctx context.Context, shiftID string, email string, allowOverlap *bool) (*model.SignupPayload, error)
-	CheckIn(ctx context.Context, signupID string) (*model.SignupPayload, error)
+	CheckIn(ctx context.Context, signupID string, idempotencyKey *string) (*model.SignupPayload, error)
 	RecordAttendance(ctx context.Context, signupID string, attended bool, hours *float64) (*model.SignupPayload, error)
 	LogHours(ctx context.Context, signupID string, hours float64) (*model.SignupPayload, error)
 	ConfirmHours(ctx context.Context, signupID string, hours *float64) (*model.SignupPayload, error)
@@ -194,6 +194,14 @@ func (ec *executionContext) field_Mutation_cancelSignup_args(ctx context.Context
 		return nil, err
 	}
 	args["signupId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
 	return args, nil
 }
 
@@ -208,6 +216,14 @@ func (ec *executionContext) field_Mutation_checkIn_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["signupId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
 	return args, nil
 }
 
@@ -510,6 +526,14 @@ func (ec *executionContext) field_Mutation_signUp_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["shiftId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
 	return args, nil
 }
 
@@ -1666,7 +1690,7 @@ func (ec *executionContext) _Mutation_signUp(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SignUp(ctx, fc.Args["shiftId"].(string))
+			return ec.Resolvers.Mutation().SignUp(ctx, fc.Args["shiftId"].(string), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SignupPayload) graphql.Marshaler {
@@ -1710,7 +1734,7 @@ func (ec *executionContext) _Mutation_cancelSignup(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CancelSignup(ctx, fc.Args["signupId"].(string))
+			return ec.Resolvers.Mutation().CancelSignup(ctx, fc.Args["signupId"].(string), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SignupPayload) graphql.Marshaler {
@@ -1886,7 +1910,7 @@ func (ec *executionContext) _Mutation_checkIn(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().CheckIn(ctx, fc.Args["signupId"].(string))
+			return ec.Resolvers.Mutation().CheckIn(ctx, fc.Args["signupId"].(string), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SignupPayload) graphql.Marshaler {

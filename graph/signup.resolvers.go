@@ -19,12 +19,16 @@ func (r *hoursTotalResolver) Organisation(ctx context.Context, obj *signup.Hours
 	return load(ctx, loadersFrom(ctx).organisations, obj.OrganisationID)
 }
 
-func (r *mutationResolver) SignUp(ctx context.Context, shiftID string) (*model.SignupPayload, error) {
-	return signupPayload(r.Svc.Signups.SignUp(ctx, viewer(ctx), shiftID))
+func (r *mutationResolver) SignUp(ctx context.Context, shiftID string, idempotencyKey *string) (*model.SignupPayload, error) {
+	return signupPayload(r.once(ctx, idempotencyKey, "signUp:"+shiftID, func() (signup.Signup, error) {
+		return r.Svc.Signups.SignUp(ctx, viewer(ctx), shiftID)
+	}))
 }
 
-func (r *mutationResolver) CancelSignup(ctx context.Context, signupID string) (*model.SignupPayload, error) {
-	return signupPayload(r.Svc.Signups.Cancel(ctx, viewer(ctx), signupID))
+func (r *mutationResolver) CancelSignup(ctx context.Context, signupID string, idempotencyKey *string) (*model.SignupPayload, error) {
+	return signupPayload(r.once(ctx, idempotencyKey, "cancelSignup:"+signupID, func() (signup.Signup, error) {
+		return r.Svc.Signups.Cancel(ctx, viewer(ctx), signupID)
+	}))
 }
 
 func (r *mutationResolver) ApproveSignup(ctx context.Context, signupID string, allowOverlap *bool) (*model.SignupPayload, error) {
@@ -39,8 +43,10 @@ func (r *mutationResolver) SignUpVolunteer(ctx context.Context, shiftID string, 
 	return signupPayload(r.Svc.Signups.SignUpVolunteer(ctx, viewer(ctx), shiftID, email, deref(allowOverlap)))
 }
 
-func (r *mutationResolver) CheckIn(ctx context.Context, signupID string) (*model.SignupPayload, error) {
-	return signupPayload(r.Svc.Signups.CheckIn(ctx, viewer(ctx), signupID))
+func (r *mutationResolver) CheckIn(ctx context.Context, signupID string, idempotencyKey *string) (*model.SignupPayload, error) {
+	return signupPayload(r.once(ctx, idempotencyKey, "checkIn:"+signupID, func() (signup.Signup, error) {
+		return r.Svc.Signups.CheckIn(ctx, viewer(ctx), signupID)
+	}))
 }
 
 func (r *mutationResolver) RecordAttendance(ctx context.Context, signupID string, attended bool, hours *float64) (*model.SignupPayload, error) {

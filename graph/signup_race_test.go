@@ -255,3 +255,54 @@ func TestReplicasRacingOnOneStoreNeverOversell(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayedMutationsHaveOneEffect sends the same keyed mutation ten times at once, as an app
+// back online might: one effect, the same answer each time.
+func TestReplayedMutationsHaveOneEffect(t *testing.T) {
+	a := newAPI(t)
+	a.HTTP = manyConnections
+	f := newFixture(t, a, nil)
+	shiftID := f.addShift(t, a, time.Now().Add(24*time.Hour), time.Hour, 5)
+	f.publish(t, a)
+	vol := a.volunteers(t, 1)[0]
+	const signUp = `mutation($s: ID!, $k: String) { signUp(shiftId: $s, idempotencyKey: $k) { signup { id status } } }`
+	const cancel = `mutation($id: ID!, $k: String) { cancelSignup(signupId: $id, idempotencyKey: $k) { signup { id status } } }`
+
+	var su struct{ SignUp struct{ Signup signupView } }
+	a.As(vol).Do(t, signUp, map[string]any{"s": shiftID, "k": "app-key-signup-1"}).OK(t, &su)
+	id := su.SignUp.Signup.ID
+
+	results := make([]string, 10)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var out struct{ CancelSignup struct{ Signup signupView } }
+			a.As(vol).Do(t, cancel, map[string]any{"id": id, "k": "app-key-cancel-1"}).OK(t, &out)
+			results[i] = out.CancelSignup.Signup.ID + " " + out.CancelSignup.Signup.Status
+		}()
+	}
+	wg.Wait()
+	for _, r := range results {
+		if r != id+" CANCELLED" {
+			t.Fatalf("replayed cancellations answered %v, want %s CANCELLED every time", results, id)
+		}
+	}
+	cancelled := 0
+	for _, e := range a.eventsOf(t, "signupId", id) {
+		if e.Kind == "CANCELLED" {
+			cancelled++
+		}
+	}
+	if cancelled != 1 {
+		t.Fatalf("%d cancellations recorded, want 1", cancelled)
+	}
+	// Replaying the first signUp returns the (now cancelled) signup rather than a new one.
+	a.As(vol).Do(t, signUp, map[string]any{"s": shiftID, "k": "app-key-signup-1"}).OK(t, &su)
+	if su.SignUp.Signup.ID != id || su.SignUp.Signup.Status != "CANCELLED" {
+		t.Fatalf("replayed signUp = %+v, want the first signup", su.SignUp.Signup)
+	}
+	a.As(vol).Do(t, cancel, map[string]any{"id": id, "k": "app-key-signup-1"}).Fails(t, "BAD_USER_INPUT", "idempotencyKey")
+	a.As(vol).Do(t, signUp, map[string]any{"s": shiftID, "k": "short"}).Fails(t, "BAD_USER_INPUT", "idempotencyKey")
+}

@@ -47,7 +47,7 @@ func TestBreakingChangesAreFound(t *testing.T) {
 	for _, edit := range [][2]string{
 		{"type User {\n  id: ID!\n  displayName: String!\n", "type User {\n  id: ID!\n"}, // User.displayName removed
 		{"  score: Float!\n", "  score: Int!\n"},                                         // OpportunityMatch.score retyped
-		{"signUp(shiftId: ID!)", "signUp(shiftId: ID!, reason: String!)"},                // new required argument
+		{"signUp(shiftId: ID!, ", "signUp(shiftId: ID!, reason: String!, "},              // new required argument
 	} {
 		if !strings.Contains(edited, edit[0]) {
 			t.Fatalf("fixture edit %q does not apply", edit[0])

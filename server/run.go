@@ -114,7 +114,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 		}
 		owner := lease.NewOwner()
 		jobs := schedule.Jobs(schedule.Platform{Accounts: svc.Accounts, Notify: notify.NewJobs(st.NotifyStores(), sender, owner, log),
-			Leases: st.Leases(), Runs: st.JobRuns()})
+			Leases: st.Leases(), Runs: st.JobRuns(), Replays: st.Replays()})
 		runner, err := schedule.NewRunner(baseCtx, jobs, log,
 			schedule.WithLeases(lease.NewManager(st.Leases(), owner, log)), schedule.WithRunLog(st.JobRuns()))
 		if err != nil {

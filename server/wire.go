@@ -16,6 +16,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
 	"github.com/mitwirken/mitwirken/internal/profile"
+	"github.com/mitwirken/mitwirken/internal/replay"
 	"github.com/mitwirken/mitwirken/internal/signup"
 	"github.com/mitwirken/mitwirken/internal/store"
 )
@@ -80,5 +81,5 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 		events.Close()
 	}
 	return graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups, Calendar: cal,
-		Profiles: profiles, Discovery: disc, Inbox: inbox}, closeAll, nil
+		Profiles: profiles, Discovery: disc, Inbox: inbox, Replays: replay.NewService(st.Replays())}, closeAll, nil
 }

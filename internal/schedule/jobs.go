@@ -15,6 +15,10 @@ type Platform struct {
 	Notify   notify.Jobs
 	Leases   lease.Store
 	Runs     RunLog
+	// Replays forgets the results of keyed mutations after a day.
+	Replays interface {
+		PruneReplays(ctx context.Context, before time.Time) (int64, error)
+	}
 }
 
 // Job names, for `worker run JOB`.
@@ -25,6 +29,7 @@ const (
 	JobNotices            = "event-notices"
 	JobPruneNotifications = "prune-notifications"
 	JobPruneLeases        = "prune-leases"
+	JobPruneReplays       = "prune-replays"
 )
 
 // How long lease claims and run records are kept. Two processes running the frequent jobs
@@ -40,6 +45,11 @@ func Jobs(p Platform) []Job {
 	var jobs []Job
 	if p.Accounts != nil {
 		jobs = append(jobs, Job{Name: JobPruneSessions, Spec: "@every 1h", Run: p.Accounts.Prune})
+	}
+	if p.Replays != nil {
+		jobs = append(jobs, Job{Name: JobPruneReplays, Spec: "@every 1h", Run: func(ctx context.Context) (int64, error) {
+			return p.Replays.PruneReplays(ctx, time.Now().Add(-24*time.Hour))
+		}})
 	}
 	if n := p.Notify; n.Service != nil {
 		jobs = append(jobs,
