@@ -18,6 +18,7 @@ import (
 )
 
 //go:generate go run ./gen
+//go:generate go tool genqlient
 
 // Manifest is the persisted-query manifest in the format Apollo's tooling reads.
 type Manifest struct {
