@@ -51,7 +51,6 @@ type Repo interface {
 	UserByEmail(ctx context.Context, email string) (User, error)
 	UserByID(ctx context.Context, id string) (User, error)
 	UsersByIDs(ctx context.Context, ids []string) (map[string]User, error)
-	SetPasswordHash(ctx context.Context, userID, hash string) error
 
 	InsertSession(ctx context.Context, s *Session) error
 	Session(ctx context.Context, id string) (Session, error)

@@ -60,19 +60,6 @@ func (m *userMemory) InsertUser(ctx context.Context, u *User) error {
 	return nil
 }
 
-func (m *userMemory) SetPasswordHash(ctx context.Context, userID, hash string) error {
-	if err := m.Repo.SetPasswordHash(ctx, userID, hash); err != nil {
-		return err
-	}
-	m.mu.Lock()
-	if u, ok := m.byID[userID]; ok {
-		u.PasswordHash = hash
-		m.byID[userID] = u
-	}
-	m.mu.Unlock()
-	return nil
-}
-
 func (m *userMemory) UserByEmail(_ context.Context, email string) (User, error) {
 	m.mu.RLock()
 	defer m.mu.RUnlock()

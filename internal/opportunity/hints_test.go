@@ -34,25 +34,3 @@ func TestHints(t *testing.T) {
 		}
 	}
 }
-
-func TestShiftOverlaps(t *testing.T) {
-	base := Shift{StartsAt: mustTime("2030-01-01T10:00:00Z"), EndsAt: mustTime("2030-01-01T12:00:00Z")}
-	tests := []struct {
-		start, end string
-		want       bool
-	}{
-		{"2030-01-01T11:00:00Z", "2030-01-01T13:00:00Z", true},
-		{"2030-01-01T12:00:00Z", "2030-01-01T13:00:00Z", false}, // back to back
-		{"2030-01-01T08:00:00Z", "2030-01-01T10:00:00Z", false},
-		{"2030-01-01T09:00:00Z", "2030-01-01T13:00:00Z", true},
-	}
-	for _, tt := range tests {
-		other := Shift{StartsAt: mustTime(tt.start), EndsAt: mustTime(tt.end)}
-		if got := base.Overlaps(other); got != tt.want {
-			t.Errorf("Overlaps(%s–%s) = %v, want %v", tt.start, tt.end, got, tt.want)
-		}
-	}
-	if base.Overlaps(Shift{Deadline: mustTime("2030-01-01T11:00:00Z")}) {
-		t.Error("a deadline task overlaps a timed shift")
-	}
-}

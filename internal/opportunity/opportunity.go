@@ -117,11 +117,6 @@ func (s Shift) Length() time.Duration {
 	return s.EndsAt.Sub(s.StartsAt)
 }
 
-// Overlaps reports whether two timed shifts share any moment.
-func (s Shift) Overlaps(o Shift) bool {
-	return s.Timed() && o.Timed() && s.StartsAt.Before(o.EndsAt) && o.StartsAt.Before(s.EndsAt)
-}
-
 // Filter narrows a list of opportunities.
 type Filter struct {
 	OrganisationID string

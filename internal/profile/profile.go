@@ -15,12 +15,6 @@ type Window struct {
 	From, To int
 }
 
-// Contains reports whether the local time t falls in the window.
-func (w Window) Contains(t time.Time) bool {
-	m := t.Hour()*60 + t.Minute()
-	return t.Weekday() == w.Weekday && m >= w.From && m < w.To
-}
-
 // Covers reports whether the window contains the whole local span [start, end) of one day.
 func (w Window) Covers(start, end time.Time) bool {
 	if start.Weekday() != w.Weekday || end.Sub(start) > 24*time.Hour {

@@ -15,11 +15,9 @@ import (
 // Kind is the type of a searchable document.
 type Kind string
 
-const (
-	KindOpportunity Kind = "OPPORTUNITY"
-	KindGroup       Kind = "GROUP"
-	KindModule      Kind = "MODULE"
-)
+// KindOpportunity is a published opportunity; self-help groups and training modules join as
+// they are built.
+const KindOpportunity Kind = "OPPORTUNITY"
 
 // Doc is a searchable document. Title counts more than Tags, Tags more than Text.
 type Doc struct {

@@ -2,6 +2,9 @@ package search
 
 import "testing"
 
+// kindGroup stands for the self-help groups that will share the index.
+const kindGroup Kind = "GROUP"
+
 func index() *Index {
 	x := NewIndex()
 	for _, d := range []Doc{
@@ -9,8 +12,8 @@ func index() *Index {
 		{Kind: KindOpportunity, ID: "foodbank", Title: "Ausgabe an der Tafel", Tags: []string{"food-bank", "cooking"}, Text: "Lebensmittel sortieren und an Bedürftige ausgeben."},
 		{Kind: KindOpportunity, ID: "girls", Title: "Mädchentreff betreuen", Tags: []string{"children"}, Text: "Spiele und Hausaufgaben mit Mädchen."},
 		{Kind: KindOpportunity, ID: "reading", Title: "Vorlesen im Seniorenheim", Tags: []string{"elderly", "reading-aloud"}, Text: "Reading aloud for older people."},
-		{Kind: KindGroup, ID: "parents", Title: "Elterngruppe: Erziehung ohne Stress", Tags: []string{"family"}, Text: "Austausch für Mütter und Väter."},
-		{Kind: KindGroup, ID: "addiction", Title: "Selbsthilfegruppe Abhängigkeit", Tags: []string{"addiction"}, Text: "Für Menschen mit Alkoholproblemen."},
+		{Kind: kindGroup, ID: "parents", Title: "Elterngruppe: Erziehung ohne Stress", Tags: []string{"family"}, Text: "Austausch für Mütter und Väter."},
+		{Kind: kindGroup, ID: "addiction", Title: "Selbsthilfegruppe Abhängigkeit", Tags: []string{"addiction"}, Text: "Für Menschen mit Alkoholproblemen."},
 	} {
 		x.Put(d)
 	}

@@ -42,13 +42,9 @@ func (r *Changes) AppendChanges(ctx context.Context, changes []catalog.Change) e
 
 // ChangesSince lists changes stamped at or after since.
 func (r *Changes) ChangesSince(ctx context.Context, since time.Time) ([]catalog.Change, error) {
-	cur, err := r.s.coll(collChanges).Find(ctx, bson.D{{Key: "at", Value: bson.D{{Key: "$gte", Value: since.UTC()}}}})
+	docs, err := findAll[changeDoc](ctx, r.s, collChanges, bson.D{{Key: "at", Value: bson.D{{Key: "$gte", Value: since.UTC()}}}})
 	if err != nil {
-		return nil, fmt.Errorf("store: changes since: %w", err)
-	}
-	var docs []changeDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: changes since: %w", err)
+		return nil, err
 	}
 	out := make([]catalog.Change, len(docs))
 	for i, d := range docs {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/mitwirken/mitwirken/internal/engagement"
 )
 
@@ -46,13 +48,9 @@ func (r *Events) AppendEvents(ctx context.Context, events ...engagement.Event) e
 
 // EventsOf lists the events about one signup in order, for tests and exports.
 func (r *Events) EventsOf(ctx context.Context, field, value string) ([]engagement.Event, error) {
-	cur, err := r.s.coll(collEvents).Find(ctx, map[string]string{field: value})
+	docs, err := findAll[eventDoc](ctx, r.s, collEvents, bson.D{{Key: field, Value: value}})
 	if err != nil {
-		return nil, fmt.Errorf("store: events: %w", err)
-	}
-	var docs []eventDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: events: %w", err)
+		return nil, err
 	}
 	out := make([]engagement.Event, len(docs))
 	for i, d := range docs {

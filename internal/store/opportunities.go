@@ -183,13 +183,9 @@ func (r *Opportunities) List(ctx context.Context, f opportunity.Filter) ([]oppor
 		}
 		filter = append(filter, bson.E{Key: "status", Value: bson.D{{Key: "$in", Value: statuses}}})
 	}
-	cur, err := r.s.coll(collOpportunities).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}))
+	docs, err := findAll[opportunityDoc](ctx, r.s, collOpportunities, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}))
 	if err != nil {
-		return nil, fmt.Errorf("store: list opportunities: %w", err)
-	}
-	var docs []opportunityDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: list opportunities: %w", err)
+		return nil, err
 	}
 	out := make([]opportunity.Opportunity, len(docs))
 	for i := range docs {
@@ -253,13 +249,9 @@ func (r *Opportunities) ShiftsOf(ctx context.Context, opportunityIDs []string) (
 	if len(opportunityIDs) == 0 {
 		return out, nil
 	}
-	cur, err := r.s.coll(collShifts).Find(ctx, bson.D{{Key: "opportunityId", Value: bson.D{{Key: "$in", Value: opportunityIDs}}}})
+	docs, err := findAll[shiftDoc](ctx, r.s, collShifts, bson.D{{Key: "opportunityId", Value: bson.D{{Key: "$in", Value: opportunityIDs}}}})
 	if err != nil {
-		return nil, fmt.Errorf("store: shifts of: %w", err)
-	}
-	var docs []shiftDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: shifts of: %w", err)
+		return nil, err
 	}
 	for i := range docs {
 		out[docs[i].OpportunityID] = append(out[docs[i].OpportunityID], docs[i].shift())
@@ -269,13 +261,9 @@ func (r *Opportunities) ShiftsOf(ctx context.Context, opportunityIDs []string) (
 
 // AllShifts lists every shift, for loading them into memory.
 func (r *Opportunities) AllShifts(ctx context.Context) ([]opportunity.Shift, error) {
-	cur, err := r.s.coll(collShifts).Find(ctx, bson.D{})
+	docs, err := findAll[shiftDoc](ctx, r.s, collShifts, bson.D{})
 	if err != nil {
-		return nil, fmt.Errorf("store: all shifts: %w", err)
-	}
-	var docs []shiftDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: all shifts: %w", err)
+		return nil, err
 	}
 	out := make([]opportunity.Shift, len(docs))
 	for i := range docs {

@@ -105,13 +105,9 @@ func (r *Organisations) Update(ctx context.Context, id string, change func(*orga
 
 // WithMember lists the organisations the user is a member of, by name.
 func (r *Organisations) WithMember(ctx context.Context, userID string) ([]organisation.Organisation, error) {
-	cur, err := r.s.coll(collOrganisations).Find(ctx, bson.D{{Key: "members.userId", Value: userID}})
+	docs, err := findAll[organisationDoc](ctx, r.s, collOrganisations, bson.D{{Key: "members.userId", Value: userID}})
 	if err != nil {
-		return nil, fmt.Errorf("store: organisations with member: %w", err)
-	}
-	var docs []organisationDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: organisations with member: %w", err)
+		return nil, err
 	}
 	out := make([]organisation.Organisation, len(docs))
 	for i := range docs {

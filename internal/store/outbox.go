@@ -277,18 +277,6 @@ func lookupEach[D any](ctx context.Context, s *Store, collection string, ids []s
 	return out, nil
 }
 
-func findAll[D any](ctx context.Context, s *Store, collection string, filter bson.D, opts ...options.Lister[options.FindOptions]) ([]D, error) {
-	cur, err := s.coll(collection).Find(ctx, filter, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("store: find %s: %w", collection, err)
-	}
-	var docs []D
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: find %s: %w", collection, err)
-	}
-	return docs, nil
-}
-
 // InsertMessages stores the new messages and returns their IDs.
 func (o *Outbox) InsertMessages(ctx context.Context, msgs []notify.Message) ([]string, error) {
 	docs := make([]outboxDoc, len(msgs))

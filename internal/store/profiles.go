@@ -89,13 +89,9 @@ func (r *Profiles) Put(ctx context.Context, p profile.Profile) error {
 
 // All lists every profile.
 func (r *Profiles) All(ctx context.Context) ([]profile.Profile, error) {
-	cur, err := r.s.coll(collProfiles).Find(ctx, bson.D{})
+	docs, err := findAll[profileDoc](ctx, r.s, collProfiles, bson.D{})
 	if err != nil {
-		return nil, fmt.Errorf("store: all profiles: %w", err)
-	}
-	var docs []profileDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: all profiles: %w", err)
+		return nil, err
 	}
 	out := make([]profile.Profile, len(docs))
 	for i := range docs {

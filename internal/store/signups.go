@@ -148,7 +148,7 @@ func (r *Signups) Current(ctx context.Context, from time.Time, shiftID, userID s
 	if userID != "" {
 		filter = append(filter, bson.E{Key: "userId", Value: userID})
 	}
-	return r.find(ctx, filter, nil)
+	return r.find(ctx, filter)
 }
 
 // OfShift lists all signups of a shift, oldest first.
@@ -178,18 +178,10 @@ func (r *Signups) CountOfUser(ctx context.Context, userID string) (int, error) {
 	return int(n), nil
 }
 
-func (r *Signups) find(ctx context.Context, filter bson.D, opts *options.FindOptionsBuilder) ([]signup.Signup, error) {
-	var findOpts []options.Lister[options.FindOptions]
-	if opts != nil {
-		findOpts = append(findOpts, opts)
-	}
-	cur, err := r.s.coll(collSignups).Find(ctx, filter, findOpts...)
+func (r *Signups) find(ctx context.Context, filter bson.D, opts ...options.Lister[options.FindOptions]) ([]signup.Signup, error) {
+	docs, err := findAll[signupDoc](ctx, r.s, collSignups, filter, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("store: find signups: %w", err)
-	}
-	var docs []signupDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: find signups: %w", err)
+		return nil, err
 	}
 	out := make([]signup.Signup, len(docs))
 	for i := range docs {

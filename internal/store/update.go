@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/mitwirken/mitwirken/internal/errs"
 )
@@ -76,18 +77,27 @@ func findByIDs[D any](ctx context.Context, s *Store, collection string, ids []st
 	if len(ids) == 0 {
 		return out, nil
 	}
-	cur, err := s.coll(collection).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	docs, err := findAll[D](ctx, s, collection, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
 	if err != nil {
-		return nil, fmt.Errorf("store: find %s by ids: %w", collection, err)
-	}
-	var docs []D
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: find %s by ids: %w", collection, err)
+		return nil, err
 	}
 	for i := range docs {
 		out[id(&docs[i])] = docs[i]
 	}
 	return out, nil
+}
+
+// findAll decodes every document of the collection that matches filter.
+func findAll[D any](ctx context.Context, s *Store, collection string, filter any, opts ...options.Lister[options.FindOptions]) ([]D, error) {
+	cur, err := s.coll(collection).Find(ctx, filter, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("store: find in %s: %w", collection, err)
+	}
+	var docs []D
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, fmt.Errorf("store: find in %s: %w", collection, err)
+	}
+	return docs, nil
 }
 
 // findOne decodes the document with the id, mapping "no document" to errs.ErrNotFound.

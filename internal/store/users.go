@@ -100,25 +100,11 @@ func (a *Accounts) UsersByIDs(ctx context.Context, ids []string) (map[string]acc
 	return out, nil
 }
 
-// SetPasswordHash replaces a user's password hash.
-func (a *Accounts) SetPasswordHash(ctx context.Context, userID, hash string) error {
-	_, err := a.s.coll(collUsers).UpdateOne(ctx, bson.D{{Key: "_id", Value: userID}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "passwordHash", Value: hash}}}})
-	if err != nil {
-		return fmt.Errorf("store: set password hash: %w", err)
-	}
-	return nil
-}
-
 // AllUsers lists every user, for loading them into memory.
 func (a *Accounts) AllUsers(ctx context.Context) ([]account.User, error) {
-	cur, err := a.s.coll(collUsers).Find(ctx, bson.D{})
+	docs, err := findAll[userDoc](ctx, a.s, collUsers, bson.D{})
 	if err != nil {
-		return nil, fmt.Errorf("store: all users: %w", err)
-	}
-	var docs []userDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: all users: %w", err)
+		return nil, err
 	}
 	out := make([]account.User, len(docs))
 	for i := range docs {
