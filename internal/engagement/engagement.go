@@ -27,6 +27,15 @@ const (
 	HoursConfirmed       Kind = "HOURS_CONFIRMED"
 	OpportunityCancelled Kind = "OPPORTUNITY_CANCELLED"
 	ShiftCancelled       Kind = "SHIFT_CANCELLED"
+
+	// Self-help groups. For sensitive groups the events carry no user, so that they only count.
+	GroupJoined     Kind = "GROUP_JOINED"
+	GroupLeft       Kind = "GROUP_LEFT"
+	MeetingRSVP     Kind = "MEETING_RSVP"
+	MeetingAttended Kind = "MEETING_ATTENDED"
+
+	// Training.
+	ModuleCompleted Kind = "MODULE_COMPLETED"
 )
 
 // Event is one fact.
@@ -39,7 +48,13 @@ type Event struct {
 	OpportunityID  string
 	ShiftID        string
 	SignupID       string
+	GroupID        string
+	MeetingID      string
+	ModuleID       string
 	Hours          float64
+	// Count is how many people an aggregate event stands for (meeting attendance recorded as
+	// a number); zero means one.
+	Count int
 }
 
 // Store appends events.

@@ -22,6 +22,10 @@ type eventDoc struct {
 	OpportunityID  string    `bson:"opportunityId,omitempty"`
 	ShiftID        string    `bson:"shiftId,omitempty"`
 	SignupID       string    `bson:"signupId,omitempty"`
+	GroupID        string    `bson:"groupId,omitempty"`
+	MeetingID      string    `bson:"meetingId,omitempty"`
+	ModuleID       string    `bson:"moduleId,omitempty"`
+	Count          int       `bson:"count,omitempty"`
 	Hours          float64   `bson:"hours,omitempty"`
 }
 
@@ -38,7 +42,8 @@ func (r *Events) AppendEvents(ctx context.Context, events ...engagement.Event) e
 	docs := make([]eventDoc, len(events))
 	for i, e := range events {
 		docs[i] = eventDoc{ID: newID(), Kind: string(e.Kind), At: e.At.UTC(), UserID: e.UserID, ActorID: e.ActorID,
-			OrganisationID: e.OrganisationID, OpportunityID: e.OpportunityID, ShiftID: e.ShiftID, SignupID: e.SignupID, Hours: e.Hours}
+			OrganisationID: e.OrganisationID, OpportunityID: e.OpportunityID, ShiftID: e.ShiftID, SignupID: e.SignupID,
+			GroupID: e.GroupID, MeetingID: e.MeetingID, ModuleID: e.ModuleID, Count: e.Count, Hours: e.Hours}
 	}
 	if _, err := r.s.coll(collEvents).InsertMany(ctx, docs); err != nil {
 		return fmt.Errorf("store: append events: %w", err)
@@ -55,7 +60,8 @@ func (r *Events) EventsOf(ctx context.Context, field, value string) ([]engagemen
 	out := make([]engagement.Event, len(docs))
 	for i, d := range docs {
 		out[i] = engagement.Event{Kind: engagement.Kind(d.Kind), At: d.At, UserID: d.UserID, ActorID: d.ActorID,
-			OrganisationID: d.OrganisationID, OpportunityID: d.OpportunityID, ShiftID: d.ShiftID, SignupID: d.SignupID, Hours: d.Hours}
+			OrganisationID: d.OrganisationID, OpportunityID: d.OpportunityID, ShiftID: d.ShiftID, SignupID: d.SignupID,
+			GroupID: d.GroupID, MeetingID: d.MeetingID, ModuleID: d.ModuleID, Count: d.Count, Hours: d.Hours}
 	}
 	return out, nil
 }
