@@ -23,6 +23,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/organisation"
 	"github.com/mitwirken/mitwirken/internal/profile"
 	"github.com/mitwirken/mitwirken/internal/replay"
+	"github.com/mitwirken/mitwirken/internal/schedule"
 	"github.com/mitwirken/mitwirken/internal/signup"
 	"github.com/mitwirken/mitwirken/internal/store"
 	"github.com/mitwirken/mitwirken/internal/store/storetest"
@@ -113,7 +114,9 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	feed := catalog.NewFeed(st.Changes(), log)
 	cat := catalog.New(opps, signups, feed, log)
 	disc := discovery.New(cat, profiles, signups, opps)
-	disc.SetNotifier(notify.NewService(st.Outbox(), st.Outbox(), st.Accounts(), st.Outbox(), log))
+	notifications := notify.NewService(st.Outbox(), st.Outbox(), st.Accounts(), st.Outbox(), log)
+	disc.SetNotifier(notifications)
+	accounts.SetPlatformAdmins([]string{platformAdminEmail})
 	opps.Watch(cat)
 	signups.Watch(cat)
 	if err := cat.Rebuild(t.Context()); err != nil {
@@ -131,7 +134,8 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	}()
 	t.Cleanup(func() { stopFeed(); <-feedDone })
 	r := &graph.Resolver{Svc: graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups,
-		Profiles: profiles, Discovery: disc, Inbox: inbox, Replays: replay.NewService(st.Replays())}}
+		Profiles: profiles, Discovery: disc, Inbox: inbox, Replays: replay.NewService(st.Replays()),
+		Notify: notifications, JobRuns: schedule.NewRunView(st.JobRuns(), accounts)}}
 	o := graph.Options{DevMode: true, MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second,
 		MaxDepth: 12, MaxComplexity: 1000, Logger: log, Tokens: tokens}
 	for _, f := range tune {
@@ -165,6 +169,9 @@ const refreshMutation = `mutation Refresh($t: String!) {
 }`
 
 const testPassword = "a long enough passphrase"
+
+// platformAdminEmail is the operator configured in every test server.
+const platformAdminEmail = "ops@example.org"
 
 // register signs up a user and returns their session.
 func (a *api) register(t testing.TB, email, name string) session {

@@ -12,10 +12,21 @@ import (
 	"github.com/mitwirken/mitwirken/graph/model"
 	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/notify"
+	"github.com/mitwirken/mitwirken/internal/schedule"
 )
+
+func (r *jobRunResolver) Error(ctx context.Context, obj *schedule.Run) (*string, error) {
+	return optional(obj.Error), nil
+}
 
 func (r *mutationResolver) MarkNotificationsRead(ctx context.Context, ids []string) (int, error) {
 	return r.Svc.Inbox.MarkRead(ctx, viewer(ctx).UserID, ids)
+}
+
+func (r *mutationResolver) UpdateNotificationPreferences(ctx context.Context, input model.NotificationPreferencesInput) (*notify.Preferences, error) {
+	p, err := r.Svc.Notify.UpdatePreferences(ctx, viewer(ctx), notify.PreferencesChange{InApp: input.InApp, Email: input.Email,
+		QuietStart: input.QuietHoursStart, QuietEnd: input.QuietHoursEnd, TimeZone: input.TimeZone})
+	return &p, err
 }
 
 func (r *notificationResolver) Kind(ctx context.Context, obj *notify.Notification) (string, error) {
@@ -26,12 +37,29 @@ func (r *notificationResolver) ReadAt(ctx context.Context, obj *notify.Notificat
 	return optionalTime(obj.ReadAt, time.UTC), nil
 }
 
+func (r *notificationPreferencesResolver) QuietHoursStart(ctx context.Context, obj *notify.Preferences) (string, error) {
+	return obj.QuietStart.String(), nil
+}
+
+func (r *notificationPreferencesResolver) QuietHoursEnd(ctx context.Context, obj *notify.Preferences) (string, error) {
+	return obj.QuietEnd.String(), nil
+}
+
 func (r *queryResolver) Notifications(ctx context.Context, first *int, after *string, unreadOnly *bool) (*model.NotificationConnection, error) {
 	p, err := r.Svc.Inbox.List(ctx, viewer(ctx).UserID, deref(first), deref(after), deref(unreadOnly))
 	if err != nil {
 		return nil, err
 	}
 	return notificationConnection(p), nil
+}
+
+func (r *queryResolver) NotificationPreferences(ctx context.Context) (*notify.Preferences, error) {
+	p, err := r.Svc.Notify.MyPreferences(ctx, viewer(ctx))
+	return &p, err
+}
+
+func (r *queryResolver) JobRuns(ctx context.Context, job *string, first *int) ([]*schedule.Run, error) {
+	return pointers(r.Svc.JobRuns.Recent(ctx, viewer(ctx), deref(job), first))
 }
 
 func (r *subscriptionResolver) NotificationAdded(ctx context.Context) (<-chan *notify.Notification, error) {
@@ -45,11 +73,19 @@ func (r *subscriptionResolver) NotificationAdded(ctx context.Context) (<-chan *n
 	return out, nil
 }
 
+func (r *Resolver) JobRun() JobRunResolver { return &jobRunResolver{r} }
+
 func (r *Resolver) Notification() NotificationResolver { return &notificationResolver{r} }
+
+func (r *Resolver) NotificationPreferences() NotificationPreferencesResolver {
+	return &notificationPreferencesResolver{r}
+}
 
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
 type (
-	notificationResolver struct{ *Resolver }
-	subscriptionResolver struct{ *Resolver }
+	jobRunResolver                  struct{ *Resolver }
+	notificationResolver            struct{ *Resolver }
+	notificationPreferencesResolver struct{ *Resolver }
+	subscriptionResolver            struct{ *Resolver }
 )

@@ -9,6 +9,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/organisation"
 	"github.com/mitwirken/mitwirken/internal/profile"
 	"github.com/mitwirken/mitwirken/internal/replay"
+	"github.com/mitwirken/mitwirken/internal/schedule"
 	"github.com/mitwirken/mitwirken/internal/signup"
 )
 
@@ -34,4 +35,6 @@ type Services struct {
 	Discovery     *discovery.Service
 	Inbox         *notify.Inbox
 	Replays       *replay.Service
+	Notify        *notify.Service
+	JobRuns       *schedule.RunView
 }

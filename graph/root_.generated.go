@@ -24,8 +24,10 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	HoursTotal() HoursTotalResolver
+	JobRun() JobRunResolver
 	Mutation() MutationResolver
 	Notification() NotificationResolver
+	NotificationPreferences() NotificationPreferencesResolver
 	Opportunity() OpportunityResolver
 	Organisation() OrganisationResolver
 	OrganisationMember() OrganisationMemberResolver
@@ -68,6 +70,16 @@ type ComplexityRoot struct {
 		Invited func(childComplexity int) int
 	}
 
+	JobRun struct {
+		EndedAt   func(childComplexity int) int
+		Error     func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Items     func(childComplexity int) int
+		Job       func(childComplexity int) int
+		Owner     func(childComplexity int) int
+		StartedAt func(childComplexity int) int
+	}
+
 	Location struct {
 		Address   func(childComplexity int) int
 		Latitude  func(childComplexity int) int
@@ -75,35 +87,36 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddOrganisationMember    func(childComplexity int, organisationID string, email string, role organisation.Role) int
-		AddShift                 func(childComplexity int, input model.AddShiftInput) int
-		ApproveSignup            func(childComplexity int, signupID string, allowOverlap *bool) int
-		CancelOpportunity        func(childComplexity int, id string, reason *string) int
-		CancelShift              func(childComplexity int, id string, reason *string) int
-		CancelSignup             func(childComplexity int, signupID string, idempotencyKey *string) int
-		CheckIn                  func(childComplexity int, signupID string, idempotencyKey *string) int
-		CloseOpportunity         func(childComplexity int, id string) int
-		ConfirmHours             func(childComplexity int, signupID string, hours *float64) int
-		CreateCalendarFeed       func(childComplexity int) int
-		CreateOpportunity        func(childComplexity int, input model.CreateOpportunityInput) int
-		CreateOrganisation       func(childComplexity int, input model.CreateOrganisationInput) int
-		DeclineSignup            func(childComplexity int, signupID string) int
-		InviteVolunteer          func(childComplexity int, shiftID string, volunteerID string) int
-		LogHours                 func(childComplexity int, signupID string, hours float64) int
-		Login                    func(childComplexity int, input model.LoginInput) int
-		Logout                   func(childComplexity int, refreshToken string) int
-		MarkNotificationsRead    func(childComplexity int, ids []string) int
-		PublishOpportunity       func(childComplexity int, id string) int
-		RecordAttendance         func(childComplexity int, signupID string, attended bool, hours *float64) int
-		RefreshSession           func(childComplexity int, refreshToken string) int
-		Register                 func(childComplexity int, input model.RegisterInput) int
-		RemoveOrganisationMember func(childComplexity int, organisationID string, userID string) int
-		RevokeCalendarFeed       func(childComplexity int) int
-		SignUp                   func(childComplexity int, shiftID string, idempotencyKey *string) int
-		SignUpVolunteer          func(childComplexity int, shiftID string, email string, allowOverlap *bool) int
-		UpdateOpportunity        func(childComplexity int, id string, input model.UpdateOpportunityInput) int
-		UpdateShift              func(childComplexity int, id string, input model.UpdateShiftInput) int
-		UpdateVolunteerProfile   func(childComplexity int, input model.VolunteerProfileInput) int
+		AddOrganisationMember         func(childComplexity int, organisationID string, email string, role organisation.Role) int
+		AddShift                      func(childComplexity int, input model.AddShiftInput) int
+		ApproveSignup                 func(childComplexity int, signupID string, allowOverlap *bool) int
+		CancelOpportunity             func(childComplexity int, id string, reason *string) int
+		CancelShift                   func(childComplexity int, id string, reason *string) int
+		CancelSignup                  func(childComplexity int, signupID string, idempotencyKey *string) int
+		CheckIn                       func(childComplexity int, signupID string, idempotencyKey *string) int
+		CloseOpportunity              func(childComplexity int, id string) int
+		ConfirmHours                  func(childComplexity int, signupID string, hours *float64) int
+		CreateCalendarFeed            func(childComplexity int) int
+		CreateOpportunity             func(childComplexity int, input model.CreateOpportunityInput) int
+		CreateOrganisation            func(childComplexity int, input model.CreateOrganisationInput) int
+		DeclineSignup                 func(childComplexity int, signupID string) int
+		InviteVolunteer               func(childComplexity int, shiftID string, volunteerID string) int
+		LogHours                      func(childComplexity int, signupID string, hours float64) int
+		Login                         func(childComplexity int, input model.LoginInput) int
+		Logout                        func(childComplexity int, refreshToken string) int
+		MarkNotificationsRead         func(childComplexity int, ids []string) int
+		PublishOpportunity            func(childComplexity int, id string) int
+		RecordAttendance              func(childComplexity int, signupID string, attended bool, hours *float64) int
+		RefreshSession                func(childComplexity int, refreshToken string) int
+		Register                      func(childComplexity int, input model.RegisterInput) int
+		RemoveOrganisationMember      func(childComplexity int, organisationID string, userID string) int
+		RevokeCalendarFeed            func(childComplexity int) int
+		SignUp                        func(childComplexity int, shiftID string, idempotencyKey *string) int
+		SignUpVolunteer               func(childComplexity int, shiftID string, email string, allowOverlap *bool) int
+		UpdateNotificationPreferences func(childComplexity int, input model.NotificationPreferencesInput) int
+		UpdateOpportunity             func(childComplexity int, id string, input model.UpdateOpportunityInput) int
+		UpdateShift                   func(childComplexity int, id string, input model.UpdateShiftInput) int
+		UpdateVolunteerProfile        func(childComplexity int, input model.VolunteerProfileInput) int
 	}
 
 	Notification struct {
@@ -124,6 +137,14 @@ type ComplexityRoot struct {
 	NotificationEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	NotificationPreferences struct {
+		Email           func(childComplexity int) int
+		InApp           func(childComplexity int) int
+		QuietHoursEnd   func(childComplexity int) int
+		QuietHoursStart func(childComplexity int) int
+		TimeZone        func(childComplexity int) int
 	}
 
 	Opportunity struct {
@@ -215,9 +236,11 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		JobRuns                  func(childComplexity int, job *string, first *int) int
 		Me                       func(childComplexity int) int
 		MyHours                  func(childComplexity int, year *int) int
 		MySignups                func(childComplexity int, first *int, after *string) int
+		NotificationPreferences  func(childComplexity int) int
 		Notifications            func(childComplexity int, first *int, after *string, unreadOnly *bool) int
 		Opportunities            func(childComplexity int, filter *model.OpportunityFilter, first *int, after *string) int
 		Opportunity              func(childComplexity int, id string) int
@@ -439,6 +462,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.InvitePayload.Invited(childComplexity), true
+
+	case "JobRun.endedAt":
+		if e.ComplexityRoot.JobRun.EndedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobRun.EndedAt(childComplexity), true
+	case "JobRun.error":
+		if e.ComplexityRoot.JobRun.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobRun.Error(childComplexity), true
+	case "JobRun.id":
+		if e.ComplexityRoot.JobRun.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobRun.ID(childComplexity), true
+	case "JobRun.items":
+		if e.ComplexityRoot.JobRun.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobRun.Items(childComplexity), true
+	case "JobRun.job":
+		if e.ComplexityRoot.JobRun.Job == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobRun.Job(childComplexity), true
+	case "JobRun.owner":
+		if e.ComplexityRoot.JobRun.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobRun.Owner(childComplexity), true
+	case "JobRun.startedAt":
+		if e.ComplexityRoot.JobRun.StartedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JobRun.StartedAt(childComplexity), true
 
 	case "Location.address":
 		if e.ComplexityRoot.Location.Address == nil {
@@ -735,6 +801,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignUpVolunteer(childComplexity, args["shiftId"].(string), args["email"].(string), args["allowOverlap"].(*bool)), true
+	case "Mutation.updateNotificationPreferences":
+		if e.ComplexityRoot.Mutation.UpdateNotificationPreferences == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateNotificationPreferences_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateNotificationPreferences(childComplexity, args["input"].(model.NotificationPreferencesInput)), true
 	case "Mutation.updateOpportunity":
 		if e.ComplexityRoot.Mutation.UpdateOpportunity == nil {
 			break
@@ -837,6 +914,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NotificationEdge.Node(childComplexity), true
+
+	case "NotificationPreferences.email":
+		if e.ComplexityRoot.NotificationPreferences.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationPreferences.Email(childComplexity), true
+	case "NotificationPreferences.inApp":
+		if e.ComplexityRoot.NotificationPreferences.InApp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationPreferences.InApp(childComplexity), true
+	case "NotificationPreferences.quietHoursEnd":
+		if e.ComplexityRoot.NotificationPreferences.QuietHoursEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationPreferences.QuietHoursEnd(childComplexity), true
+	case "NotificationPreferences.quietHoursStart":
+		if e.ComplexityRoot.NotificationPreferences.QuietHoursStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationPreferences.QuietHoursStart(childComplexity), true
+	case "NotificationPreferences.timeZone":
+		if e.ComplexityRoot.NotificationPreferences.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationPreferences.TimeZone(childComplexity), true
 
 	case "Opportunity.accessibilityNotes":
 		if e.ComplexityRoot.Opportunity.AccessibilityNotes == nil {
@@ -1162,6 +1270,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "Query.jobRuns":
+		if e.ComplexityRoot.Query.JobRuns == nil {
+			break
+		}
+
+		args, err := ec.field_Query_jobRuns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.JobRuns(childComplexity, args["job"].(*string), args["first"].(*int)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -1190,6 +1309,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MySignups(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.notificationPreferences":
+		if e.ComplexityRoot.Query.NotificationPreferences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.NotificationPreferences(childComplexity), true
 	case "Query.notifications":
 		if e.ComplexityRoot.Query.Notifications == nil {
 			break
@@ -1741,6 +1866,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputCreateOrganisationInput,
 		ec.unmarshalInputLocationInput,
 		ec.unmarshalInputLoginInput,
+		ec.unmarshalInputNotificationPreferencesInput,
 		ec.unmarshalInputOpportunityFilter,
 		ec.unmarshalInputRegisterInput,
 		ec.unmarshalInputUpdateOpportunityInput,
@@ -2005,6 +2131,54 @@ type NotificationConnection {
   edges: [NotificationEdge!]!
   pageInfo: PageInfo!
   totalCount: Int!
+}
+
+extend type Query {
+  "The caller's notification settings; the defaults until they choose."
+  notificationPreferences: NotificationPreferences!
+  "The latest runs of the scheduled jobs (reminders, delivery, statistics), newest first. Platform operators only."
+  jobRuns(job: String, first: Int): [JobRun!]!
+}
+
+extend type Mutation {
+  "Changes the caller's notification settings; fields left out stay as they are."
+  updateNotificationPreferences(input: NotificationPreferencesInput!): NotificationPreferences!
+}
+
+"""
+How and when the caller wants to hear from Mitwirken. A message due in the quiet hours goes out
+before they begin (a reminder) or after they end, never during them.
+"""
+type NotificationPreferences {
+  inApp: Boolean!
+  email: Boolean!
+  "Start of the quiet hours, HH:MM in timeZone. Equal start and end mean no quiet hours."
+  quietHoursStart: String!
+  quietHoursEnd: String!
+  "IANA time zone, e.g. Europe/Berlin."
+  timeZone: String!
+}
+
+input NotificationPreferencesInput {
+  inApp: Boolean
+  email: Boolean
+  quietHoursStart: String
+  quietHoursEnd: String
+  timeZone: String
+}
+
+"One finished run of a scheduled job."
+type JobRun {
+  id: ID!
+  job: String!
+  "The process that ran it."
+  owner: String!
+  startedAt: DateTime!
+  endedAt: DateTime!
+  "How many things it handled (messages, reminders, events)."
+  items: Int!
+  "Why it failed; null when it succeeded."
+  error: String
 }
 `, BuiltIn: false},
 	{Name: "../schema/opportunity.graphqls", Input: `extend type Query {
@@ -2524,6 +2698,26 @@ func (ec *executionContext) childFields_InvitePayload(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type InvitePayload", field.Name)
 }
 
+func (ec *executionContext) childFields_JobRun(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_JobRun_id(ctx, field)
+	case "job":
+		return ec.fieldContext_JobRun_job(ctx, field)
+	case "owner":
+		return ec.fieldContext_JobRun_owner(ctx, field)
+	case "startedAt":
+		return ec.fieldContext_JobRun_startedAt(ctx, field)
+	case "endedAt":
+		return ec.fieldContext_JobRun_endedAt(ctx, field)
+	case "items":
+		return ec.fieldContext_JobRun_items(ctx, field)
+	case "error":
+		return ec.fieldContext_JobRun_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JobRun", field.Name)
+}
+
 func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "address":
@@ -2574,6 +2768,22 @@ func (ec *executionContext) childFields_NotificationEdge(ctx context.Context, fi
 		return ec.fieldContext_NotificationEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NotificationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationPreferences(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "inApp":
+		return ec.fieldContext_NotificationPreferences_inApp(ctx, field)
+	case "email":
+		return ec.fieldContext_NotificationPreferences_email(ctx, field)
+	case "quietHoursStart":
+		return ec.fieldContext_NotificationPreferences_quietHoursStart(ctx, field)
+	case "quietHoursEnd":
+		return ec.fieldContext_NotificationPreferences_quietHoursEnd(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_NotificationPreferences_timeZone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationPreferences", field.Name)
 }
 
 func (ec *executionContext) childFields_Opportunity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

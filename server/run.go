@@ -77,6 +77,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	}
 	// Deferred after the store's Close, so it runs before it.
 	defer closeServices()
+	svc.Accounts.SetPlatformAdmins(cfg.PlatformAdmins)
 	allow, err := allowlist(cfg.PersistedOnly)
 	if err != nil {
 		return err

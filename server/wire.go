@@ -17,6 +17,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/organisation"
 	"github.com/mitwirken/mitwirken/internal/profile"
 	"github.com/mitwirken/mitwirken/internal/replay"
+	"github.com/mitwirken/mitwirken/internal/schedule"
 	"github.com/mitwirken/mitwirken/internal/signup"
 	"github.com/mitwirken/mitwirken/internal/store"
 )
@@ -56,7 +57,8 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 	feed := catalog.NewFeed(st.Changes(), log)
 	cat := catalog.New(opps, signups, feed, log)
 	disc := discovery.New(cat, profiles, signups, opps)
-	disc.SetNotifier(notify.NewService(st.Outbox(), st.Outbox(), st.Accounts(), st.Outbox(), log))
+	notifications := notify.NewService(st.Outbox(), st.Outbox(), st.Accounts(), st.Outbox(), log)
+	disc.SetNotifier(notifications)
 	opps.Watch(cat)
 	signups.Watch(cat)
 	built := time.Now()
@@ -81,5 +83,6 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 		events.Close()
 	}
 	return graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups, Calendar: cal,
-		Profiles: profiles, Discovery: disc, Inbox: inbox, Replays: replay.NewService(st.Replays())}, closeAll, nil
+		Profiles: profiles, Discovery: disc, Inbox: inbox, Replays: replay.NewService(st.Replays()),
+		Notify: notifications, JobRuns: schedule.NewRunView(st.JobRuns(), accounts)}, closeAll, nil
 }

@@ -123,6 +123,14 @@ type NotificationEdge struct {
 	Node   notify.Notification `json:"node"`
 }
 
+type NotificationPreferencesInput struct {
+	InApp           *bool   `json:"inApp,omitempty"`
+	Email           *bool   `json:"email,omitempty"`
+	QuietHoursStart *string `json:"quietHoursStart,omitempty"`
+	QuietHoursEnd   *string `json:"quietHoursEnd,omitempty"`
+	TimeZone        *string `json:"timeZone,omitempty"`
+}
+
 type OpportunityConnection struct {
 	Edges      []*OpportunityEdge `json:"edges"`
 	PageInfo   PageInfo           `json:"pageInfo"`

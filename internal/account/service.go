@@ -36,6 +36,8 @@ type Service struct {
 	tokens   *auth.Tokens
 	log      *slog.Logger
 	now      func() time.Time
+	// platformAdmins are the e-mail addresses of the platform's operators.
+	platformAdmins []string
 }
 
 // NewService returns an account service.

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mitwirken/mitwirken/internal/input"
 )
 
 // Config is the configuration of the server and the worker.
@@ -35,6 +37,10 @@ type Config struct {
 
 	// Worker runs the scheduled jobs inside the server process.
 	Worker bool
+
+	// PlatformAdmins are the e-mail addresses of the people who operate the platform: they see
+	// the runs of the scheduled jobs.
+	PlatformAdmins []string
 }
 
 // Embedded reports whether the process owns an embedded store.
@@ -63,6 +69,7 @@ var Vars = []Var{
 	{"WORKER", "on with the embedded store, else off", "run the scheduled jobs inside the server"},
 	{"RATE_LIMIT", "50", "requests per second per client address (bursts of twice as many); 0 disables"},
 	{"PERSISTED_QUERIES", "off", "`only`: run only the operations of mobile-contract/manifest.json"},
+	{"PLATFORM_ADMINS", "", "comma-separated e-mail addresses of the platform's operators (they see job runs)"},
 }
 
 // Load reads and validates the configuration. getenv is os.Getenv in production.
@@ -91,6 +98,17 @@ func Load(getenv func(string) string) (Config, error) {
 		c.PersistedOnly = true
 	default:
 		p.fail("PERSISTED_QUERIES", "must be only or off, is %q", v)
+	}
+	for _, raw := range strings.Split(getenv("PLATFORM_ADMINS"), ",") {
+		if strings.TrimSpace(raw) == "" {
+			continue
+		}
+		email, err := input.Email("PLATFORM_ADMINS", raw)
+		if err != nil {
+			p.fail("PLATFORM_ADMINS", "contains %q, which is not an e-mail address", strings.TrimSpace(raw))
+			continue
+		}
+		c.PlatformAdmins = append(c.PlatformAdmins, email)
 	}
 	if strings.EqualFold(c.EmbeddedAddr, "off") {
 		c.EmbeddedAddr = ""

@@ -77,3 +77,17 @@ func TestShortJWTSecretIsRefused(t *testing.T) {
 		t.Fatalf("err = %v, want JWT_SECRET named", err)
 	}
 }
+
+func TestPlatformAdminsAreNormalisedAndChecked(t *testing.T) {
+	c, err := Load(env(map[string]string{"PLATFORM_ADMINS": " Ops@Example.org, ,second@example.org"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.PlatformAdmins, ","); got != "ops@example.org,second@example.org" {
+		t.Fatalf("PlatformAdmins = %q", got)
+	}
+	if _, err := Load(env(map[string]string{"PLATFORM_ADMINS": "ops@example.org,not-an-address"})); err == nil ||
+		!strings.Contains(err.Error(), "PLATFORM_ADMINS") {
+		t.Fatalf("err = %v, want PLATFORM_ADMINS named", err)
+	}
+}

@@ -185,7 +185,7 @@ func (s *Service) SetPreferences(ctx context.Context, p Preferences) (Preference
 	if _, err := time.LoadLocation(p.TimeZone); err != nil || p.TimeZone == "Local" {
 		return Preferences{}, errs.InvalidField("input.timeZone", "unknown time zone %q", p.TimeZone)
 	}
-	for field, c := range map[string]Clock{"input.quietStart": p.QuietStart, "input.quietEnd": p.QuietEnd} {
+	for field, c := range map[string]Clock{"input.quietHoursStart": p.QuietStart, "input.quietHoursEnd": p.QuietEnd} {
 		if c < 0 || c >= 24*60 {
 			return Preferences{}, errs.InvalidField(field, "give a time of day from 00:00 to 23:59")
 		}

@@ -894,6 +894,160 @@ func (v *NotificationAddedResponse) GetNotificationAdded() NotificationAddedNoti
 	return v.NotificationAdded
 }
 
+// NotificationPreferencesFields includes the GraphQL fields of NotificationPreferences requested by the fragment NotificationPreferencesFields.
+// The GraphQL type's documentation follows.
+//
+// How and when the caller wants to hear from Mitwirken. A message due in the quiet hours goes out
+// before they begin (a reminder) or after they end, never during them.
+type NotificationPreferencesFields struct {
+	InApp bool `json:"inApp"`
+	Email bool `json:"email"`
+	// Start of the quiet hours, HH:MM in timeZone. Equal start and end mean no quiet hours.
+	QuietHoursStart string `json:"quietHoursStart"`
+	QuietHoursEnd   string `json:"quietHoursEnd"`
+	// IANA time zone, e.g. Europe/Berlin.
+	TimeZone string `json:"timeZone"`
+}
+
+// GetInApp returns NotificationPreferencesFields.InApp, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesFields) GetInApp() bool { return v.InApp }
+
+// GetEmail returns NotificationPreferencesFields.Email, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesFields) GetEmail() bool { return v.Email }
+
+// GetQuietHoursStart returns NotificationPreferencesFields.QuietHoursStart, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesFields) GetQuietHoursStart() string { return v.QuietHoursStart }
+
+// GetQuietHoursEnd returns NotificationPreferencesFields.QuietHoursEnd, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesFields) GetQuietHoursEnd() string { return v.QuietHoursEnd }
+
+// GetTimeZone returns NotificationPreferencesFields.TimeZone, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesFields) GetTimeZone() string { return v.TimeZone }
+
+type NotificationPreferencesInput struct {
+	InApp           *bool   `json:"inApp"`
+	Email           *bool   `json:"email"`
+	QuietHoursStart *string `json:"quietHoursStart"`
+	QuietHoursEnd   *string `json:"quietHoursEnd"`
+	TimeZone        *string `json:"timeZone"`
+}
+
+// GetInApp returns NotificationPreferencesInput.InApp, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesInput) GetInApp() *bool { return v.InApp }
+
+// GetEmail returns NotificationPreferencesInput.Email, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesInput) GetEmail() *bool { return v.Email }
+
+// GetQuietHoursStart returns NotificationPreferencesInput.QuietHoursStart, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesInput) GetQuietHoursStart() *string { return v.QuietHoursStart }
+
+// GetQuietHoursEnd returns NotificationPreferencesInput.QuietHoursEnd, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesInput) GetQuietHoursEnd() *string { return v.QuietHoursEnd }
+
+// GetTimeZone returns NotificationPreferencesInput.TimeZone, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesInput) GetTimeZone() *string { return v.TimeZone }
+
+// NotificationPreferencesNotificationPreferences includes the requested fields of the GraphQL type NotificationPreferences.
+// The GraphQL type's documentation follows.
+//
+// How and when the caller wants to hear from Mitwirken. A message due in the quiet hours goes out
+// before they begin (a reminder) or after they end, never during them.
+type NotificationPreferencesNotificationPreferences struct {
+	NotificationPreferencesFields `json:"-"`
+}
+
+// GetInApp returns NotificationPreferencesNotificationPreferences.InApp, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesNotificationPreferences) GetInApp() bool {
+	return v.NotificationPreferencesFields.InApp
+}
+
+// GetEmail returns NotificationPreferencesNotificationPreferences.Email, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesNotificationPreferences) GetEmail() bool {
+	return v.NotificationPreferencesFields.Email
+}
+
+// GetQuietHoursStart returns NotificationPreferencesNotificationPreferences.QuietHoursStart, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesNotificationPreferences) GetQuietHoursStart() string {
+	return v.NotificationPreferencesFields.QuietHoursStart
+}
+
+// GetQuietHoursEnd returns NotificationPreferencesNotificationPreferences.QuietHoursEnd, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesNotificationPreferences) GetQuietHoursEnd() string {
+	return v.NotificationPreferencesFields.QuietHoursEnd
+}
+
+// GetTimeZone returns NotificationPreferencesNotificationPreferences.TimeZone, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesNotificationPreferences) GetTimeZone() string {
+	return v.NotificationPreferencesFields.TimeZone
+}
+
+func (v *NotificationPreferencesNotificationPreferences) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*NotificationPreferencesNotificationPreferences
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.NotificationPreferencesNotificationPreferences = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.NotificationPreferencesFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalNotificationPreferencesNotificationPreferences struct {
+	InApp bool `json:"inApp"`
+
+	Email bool `json:"email"`
+
+	QuietHoursStart string `json:"quietHoursStart"`
+
+	QuietHoursEnd string `json:"quietHoursEnd"`
+
+	TimeZone string `json:"timeZone"`
+}
+
+func (v *NotificationPreferencesNotificationPreferences) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *NotificationPreferencesNotificationPreferences) __premarshalJSON() (*__premarshalNotificationPreferencesNotificationPreferences, error) {
+	var retval __premarshalNotificationPreferencesNotificationPreferences
+
+	retval.InApp = v.NotificationPreferencesFields.InApp
+	retval.Email = v.NotificationPreferencesFields.Email
+	retval.QuietHoursStart = v.NotificationPreferencesFields.QuietHoursStart
+	retval.QuietHoursEnd = v.NotificationPreferencesFields.QuietHoursEnd
+	retval.TimeZone = v.NotificationPreferencesFields.TimeZone
+	return &retval, nil
+}
+
+// NotificationPreferencesResponse is returned by NotificationPreferences on success.
+type NotificationPreferencesResponse struct {
+	// The caller's notification settings; the defaults until they choose.
+	NotificationPreferences NotificationPreferencesNotificationPreferences `json:"notificationPreferences"`
+}
+
+// GetNotificationPreferences returns NotificationPreferencesResponse.NotificationPreferences, and is useful for accessing the field via an interface.
+func (v *NotificationPreferencesResponse) GetNotificationPreferences() NotificationPreferencesNotificationPreferences {
+	return v.NotificationPreferences
+}
+
 // NotificationsNotificationsNotificationConnection includes the requested fields of the GraphQL type NotificationConnection.
 type NotificationsNotificationsNotificationConnection struct {
 	Edges      []NotificationsNotificationsNotificationConnectionEdgesNotificationEdge `json:"edges"`
@@ -2431,6 +2585,107 @@ var AllSignupStatus = []SignupStatus{
 	SignupStatusNoShow,
 }
 
+// UpdateNotificationPreferencesResponse is returned by UpdateNotificationPreferences on success.
+type UpdateNotificationPreferencesResponse struct {
+	// Changes the caller's notification settings; fields left out stay as they are.
+	UpdateNotificationPreferences UpdateNotificationPreferencesUpdateNotificationPreferences `json:"updateNotificationPreferences"`
+}
+
+// GetUpdateNotificationPreferences returns UpdateNotificationPreferencesResponse.UpdateNotificationPreferences, and is useful for accessing the field via an interface.
+func (v *UpdateNotificationPreferencesResponse) GetUpdateNotificationPreferences() UpdateNotificationPreferencesUpdateNotificationPreferences {
+	return v.UpdateNotificationPreferences
+}
+
+// UpdateNotificationPreferencesUpdateNotificationPreferences includes the requested fields of the GraphQL type NotificationPreferences.
+// The GraphQL type's documentation follows.
+//
+// How and when the caller wants to hear from Mitwirken. A message due in the quiet hours goes out
+// before they begin (a reminder) or after they end, never during them.
+type UpdateNotificationPreferencesUpdateNotificationPreferences struct {
+	NotificationPreferencesFields `json:"-"`
+}
+
+// GetInApp returns UpdateNotificationPreferencesUpdateNotificationPreferences.InApp, and is useful for accessing the field via an interface.
+func (v *UpdateNotificationPreferencesUpdateNotificationPreferences) GetInApp() bool {
+	return v.NotificationPreferencesFields.InApp
+}
+
+// GetEmail returns UpdateNotificationPreferencesUpdateNotificationPreferences.Email, and is useful for accessing the field via an interface.
+func (v *UpdateNotificationPreferencesUpdateNotificationPreferences) GetEmail() bool {
+	return v.NotificationPreferencesFields.Email
+}
+
+// GetQuietHoursStart returns UpdateNotificationPreferencesUpdateNotificationPreferences.QuietHoursStart, and is useful for accessing the field via an interface.
+func (v *UpdateNotificationPreferencesUpdateNotificationPreferences) GetQuietHoursStart() string {
+	return v.NotificationPreferencesFields.QuietHoursStart
+}
+
+// GetQuietHoursEnd returns UpdateNotificationPreferencesUpdateNotificationPreferences.QuietHoursEnd, and is useful for accessing the field via an interface.
+func (v *UpdateNotificationPreferencesUpdateNotificationPreferences) GetQuietHoursEnd() string {
+	return v.NotificationPreferencesFields.QuietHoursEnd
+}
+
+// GetTimeZone returns UpdateNotificationPreferencesUpdateNotificationPreferences.TimeZone, and is useful for accessing the field via an interface.
+func (v *UpdateNotificationPreferencesUpdateNotificationPreferences) GetTimeZone() string {
+	return v.NotificationPreferencesFields.TimeZone
+}
+
+func (v *UpdateNotificationPreferencesUpdateNotificationPreferences) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*UpdateNotificationPreferencesUpdateNotificationPreferences
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.UpdateNotificationPreferencesUpdateNotificationPreferences = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.NotificationPreferencesFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalUpdateNotificationPreferencesUpdateNotificationPreferences struct {
+	InApp bool `json:"inApp"`
+
+	Email bool `json:"email"`
+
+	QuietHoursStart string `json:"quietHoursStart"`
+
+	QuietHoursEnd string `json:"quietHoursEnd"`
+
+	TimeZone string `json:"timeZone"`
+}
+
+func (v *UpdateNotificationPreferencesUpdateNotificationPreferences) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *UpdateNotificationPreferencesUpdateNotificationPreferences) __premarshalJSON() (*__premarshalUpdateNotificationPreferencesUpdateNotificationPreferences, error) {
+	var retval __premarshalUpdateNotificationPreferencesUpdateNotificationPreferences
+
+	retval.InApp = v.NotificationPreferencesFields.InApp
+	retval.Email = v.NotificationPreferencesFields.Email
+	retval.QuietHoursStart = v.NotificationPreferencesFields.QuietHoursStart
+	retval.QuietHoursEnd = v.NotificationPreferencesFields.QuietHoursEnd
+	retval.TimeZone = v.NotificationPreferencesFields.TimeZone
+	return &retval, nil
+}
+
 // UpdateVolunteerProfileResponse is returned by UpdateVolunteerProfile on success.
 type UpdateVolunteerProfileResponse struct {
 	// Changes the caller's volunteer profile; fields left out stay as they are.
@@ -2938,6 +3193,16 @@ func (v *__SignUpInput) GetShiftId() string { return v.ShiftId }
 
 // GetIdempotencyKey returns __SignUpInput.IdempotencyKey, and is useful for accessing the field via an interface.
 func (v *__SignUpInput) GetIdempotencyKey() *string { return v.IdempotencyKey }
+
+// __UpdateNotificationPreferencesInput is used internally by genqlient
+type __UpdateNotificationPreferencesInput struct {
+	Input NotificationPreferencesInput `json:"input"`
+}
+
+// GetInput returns __UpdateNotificationPreferencesInput.Input, and is useful for accessing the field via an interface.
+func (v *__UpdateNotificationPreferencesInput) GetInput() NotificationPreferencesInput {
+	return v.Input
+}
 
 // __UpdateVolunteerProfileInput is used internally by genqlient
 type __UpdateVolunteerProfileInput struct {
@@ -3511,6 +3776,43 @@ func NotificationAddedForwardData(interfaceChan interface{}, jsonRawMsg json.Raw
 	return nil
 }
 
+// The query executed by NotificationPreferences.
+const NotificationPreferences_Operation = `
+query NotificationPreferences {
+	notificationPreferences {
+		... NotificationPreferencesFields
+	}
+}
+fragment NotificationPreferencesFields on NotificationPreferences {
+	inApp
+	email
+	quietHoursStart
+	quietHoursEnd
+	timeZone
+}
+`
+
+func NotificationPreferences(
+	ctx_ context.Context,
+	client_ graphql.Client,
+) (data_ *NotificationPreferencesResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "NotificationPreferences",
+		Query:  NotificationPreferences_Operation,
+	}
+
+	data_ = &NotificationPreferencesResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The query executed by Notifications.
 const Notifications_Operation = `
 query Notifications ($first: Int, $after: String, $unreadOnly: Boolean) {
@@ -3997,6 +4299,47 @@ func SignUp(
 	}
 
 	data_ = &SignUpResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by UpdateNotificationPreferences.
+const UpdateNotificationPreferences_Operation = `
+mutation UpdateNotificationPreferences ($input: NotificationPreferencesInput!) {
+	updateNotificationPreferences(input: $input) {
+		... NotificationPreferencesFields
+	}
+}
+fragment NotificationPreferencesFields on NotificationPreferences {
+	inApp
+	email
+	quietHoursStart
+	quietHoursEnd
+	timeZone
+}
+`
+
+func UpdateNotificationPreferences(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input NotificationPreferencesInput,
+) (data_ *UpdateNotificationPreferencesResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "UpdateNotificationPreferences",
+		Query:  UpdateNotificationPreferences_Operation,
+		Variables: &__UpdateNotificationPreferencesInput{
+			Input: input,
+		},
+	}
+
+	data_ = &UpdateNotificationPreferencesResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
