@@ -12,6 +12,8 @@ type Stores struct {
 	Signups     Signups
 	Shifts      Shifts
 	Events      EventLog
+	Upcoming    UpcomingShifts
+	Staff       Staff
 }
 
 // Jobs are the notification service and its periodic jobs.
@@ -20,16 +22,21 @@ type Jobs struct {
 	Delivery  *Delivery
 	Reminders *Reminders
 	Notices   *Notices
+	Digest    *Digest
 }
 
 // NewJobs wires the service and jobs with default settings. sender nil disables e-mail;
 // owner names this process in delivery records.
 func NewJobs(st Stores, sender Sender, owner string, log *slog.Logger) Jobs {
 	svc := NewService(st.Outbox, st.Preferences, st.Users, st.Feed, log)
-	return Jobs{
+	j := Jobs{
 		Service:   svc,
 		Delivery:  NewDelivery(st.Outbox, st.Users, st.Preferences, sender, DeliveryConfig{Owner: owner}, log),
 		Reminders: NewReminders(svc, st.Signups, st.Shifts, nil),
 		Notices:   NewNotices(svc, st.Events, st.Watermarks, st.Signups, st.Shifts),
 	}
+	if st.Upcoming != nil && st.Staff != nil {
+		j.Digest = NewDigest(svc, st.Upcoming, st.Shifts, st.Signups, st.Staff)
+	}
+	return j
 }

@@ -65,6 +65,8 @@ const (
 	// Invitation is a coordinator's invitation to a shift, sent only to volunteers who agreed
 	// to be contacted.
 	Invitation Kind = "INVITATION"
+	// CoordinatorDigest lists an organisation's shifts of the next two weeks with open places.
+	CoordinatorDigest Kind = "COORDINATOR_DIGEST"
 )
 
 // Message is one notification to one user on one channel.

@@ -19,6 +19,8 @@ type Data struct {
 	Start time.Time
 	// Reason is what the organisation wrote when it cancelled.
 	Reason string
+	// Items are the shifts a coordinator digest lists.
+	Items []DigestItem
 }
 
 // The texts are plain and calm: they say what happened and what the person may do, without
@@ -49,6 +51,14 @@ Falls Sie nicht mehr kommen können, sagen Sie bitte in der App ab.`},
 „{{.Title}}“ findet nicht statt. Ihre Anmeldung ist damit erledigt; Sie müssen nichts weiter tun.{{with .Reason}}
 
 Die Organisation schreibt dazu: {{.}}{{end}}`},
+		CoordinatorDigest: {`Offene Plätze in den nächsten 14 Tagen: {{.Title}}`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+bei „{{.Title}}“ sind in den nächsten 14 Tagen noch Plätze frei:
+{{range .Items}}
+- {{.Title}}, {{when .Start}}: {{.Free}} von {{.Capacity}} frei{{end}}
+
+In der App finden Sie zu jedem Termin passende Freiwillige, die Sie einladen können.`},
 		ShiftCancelled: {`Termin abgesagt: {{.Title}}`,
 			`Guten Tag{{with .Name}} {{.}}{{end}},
 
@@ -81,6 +91,14 @@ If you can no longer come, please cancel in the app.`},
 “{{.Title}}” will not take place. Your signup is therefore closed; there is nothing you need to do.{{with .Reason}}
 
 The organisation writes: {{.}}{{end}}`},
+		CoordinatorDigest: {`Open places in the next 14 days: {{.Title}}`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+“{{.Title}}” still has open places in the next 14 days:
+{{range .Items}}
+- {{.Title}}, {{when .Start}}: {{.Free}} of {{.Capacity}} free{{end}}
+
+In the app you will find suitable volunteers for each shift whom you can invite.`},
 		ShiftCancelled: {`Shift cancelled: {{.Title}}`,
 			`Hello{{with .Name}} {{.}}{{end}},
 

@@ -30,6 +30,7 @@ const (
 	JobPruneNotifications = "prune-notifications"
 	JobPruneLeases        = "prune-leases"
 	JobPruneReplays       = "prune-replays"
+	JobDigest             = "coordinator-digest"
 )
 
 // How long lease claims and run records are kept. Two processes running the frequent jobs
@@ -58,6 +59,11 @@ func Jobs(p Platform) []Job {
 			Job{Name: JobNotices, Spec: "@every 10s", Run: n.Notices.Run},
 			Job{Name: JobPruneNotifications, Spec: "@daily", Run: n.Service.Prune},
 		)
+		if n.Digest != nil {
+			// Monday morning; the digest is keyed by week, so a re-run or a second worker adds
+			// nothing, and quiet hours hold it until the recipient's morning.
+			jobs = append(jobs, Job{Name: JobDigest, Spec: "CRON_TZ=Europe/Berlin 0 6 * * MON", Run: n.Digest.Run})
+		}
 	}
 	if p.Leases != nil || p.Runs != nil {
 		jobs = append(jobs, Job{Name: JobPruneLeases, Spec: "@every 1h", Run: func(ctx context.Context) (int64, error) {

@@ -271,3 +271,18 @@ func (r *Opportunities) AllShifts(ctx context.Context) ([]opportunity.Shift, err
 	}
 	return out, nil
 }
+
+// ShiftsStarting lists the timed shifts starting in (from, to]. It scans on the embedded store;
+// the weekly digest calls it once per run.
+func (r *Opportunities) ShiftsStarting(ctx context.Context, from, to time.Time) ([]opportunity.Shift, error) {
+	docs, err := findAll[shiftDoc](ctx, r.s, collShifts, bson.D{{Key: "startsAt", Value: bson.D{
+		{Key: "$gt", Value: from.UTC()}, {Key: "$lte", Value: to.UTC()}}}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]opportunity.Shift, len(docs))
+	for i := range docs {
+		out[i] = docs[i].shift()
+	}
+	return out, nil
+}

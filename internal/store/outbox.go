@@ -159,7 +159,7 @@ var (
 func (s *Store) NotifyStores() notify.Stores {
 	o := s.Outbox()
 	return notify.Stores{Outbox: o, Feed: o, Preferences: o, Watermarks: o, Users: s.Accounts(), Signups: s.Signups(),
-		Shifts: s.Opportunities(), Events: s.Events()}
+		Shifts: s.Opportunities(), Events: s.Events(), Upcoming: s.Opportunities(), Staff: s.Organisations()}
 }
 
 // insertNew inserts docs, unordered, and reports which were inserted; a document whose _id
