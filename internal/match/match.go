@@ -22,10 +22,27 @@ type Volunteer struct {
 	// SignedUp are the shifts with an active signup of the volunteer; they are left out.
 	SignedUp map[string]bool
 	// Modules and Credentials the volunteer holds (valid now); what an opportunity requires
-	// beyond them is named as missing.
+	// beyond them is named as missing. Credentials are verified by an organisation and count
+	// for its own opportunities only: organisation ID → kind.
 	Modules     map[string]bool
-	Credentials map[string]bool
+	Credentials map[string]map[string]bool
 	German      bool
+}
+
+// Lacks returns the modules and credentials the opportunity requires that the volunteer does
+// not hold.
+func (v Volunteer) Lacks(o *opportunity.Opportunity) (modules, credentials []string) {
+	for _, m := range o.RequiredModuleIDs {
+		if !v.Modules[m] {
+			modules = append(modules, m)
+		}
+	}
+	for _, c := range o.RequiredCredentials {
+		if !v.Credentials[o.OrganisationID][c] {
+			credentials = append(credentials, c)
+		}
+	}
+	return modules, credentials
 }
 
 // Span is a busy time.
@@ -142,19 +159,8 @@ func Explain(v Volunteer, r *Result) {
 		out = append(out, t.stepFree)
 	}
 	if f.missing > 0 {
-		modules := 0
-		for _, m := range o.RequiredModuleIDs {
-			if !v.Modules[m] {
-				modules++
-			}
-		}
-		var credentials []string
-		for _, c := range o.RequiredCredentials {
-			if !v.Credentials[c] {
-				credentials = append(credentials, c)
-			}
-		}
-		out = append(out, t.missing(modules, credentials))
+		modules, credentials := v.Lacks(o)
+		out = append(out, t.missing(len(modules), credentials))
 	}
 	r.Reasons = out
 }
@@ -252,17 +258,8 @@ func score(v Volunteer, e *catalog.Entry, now time.Time, zone *time.Location) (R
 		r.f.stepFree = true
 	}
 
-	missing := 0
-	for _, m := range o.RequiredModuleIDs {
-		if !v.Modules[m] {
-			missing++
-		}
-	}
-	for _, c := range o.RequiredCredentials {
-		if !v.Credentials[c] {
-			missing++
-		}
-	}
+	modules, credentials := v.Lacks(o)
+	missing := len(modules) + len(credentials)
 	r.f.missing = missing
 
 	s := wSkills*skills + wInterests*interests + wLanguage*language + wDistance*distance +

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/profile"
 )
 
@@ -128,24 +129,11 @@ func (t phrases) placesLeft(n int) string {
 	return fmt.Sprintf("only %d places left", n)
 }
 
-var credentialNames = map[string][2]string{
-	"CERTIFICATE_OF_CONDUCT": {"erweitertes Führungszeugnis", "extended certificate of conduct"},
-	"FIRST_AID":              {"Erste-Hilfe-Nachweis", "first-aid certificate"},
-	"DRIVING_LICENCE":        {"Führerschein", "driving licence"},
-}
-
 // missing names what the volunteer still needs: modules by count, credentials by name.
 func (t phrases) missing(modules int, credentials []string) string {
 	var parts []string
 	for _, c := range credentials {
-		name := strings.ToLower(strings.ReplaceAll(c, "_", " "))
-		if n, ok := credentialNames[c]; ok {
-			name = n[1]
-			if t.german {
-				name = n[0]
-			}
-		}
-		parts = append(parts, name)
+		parts = append(parts, opportunity.CredentialLabel(c, t.german))
 	}
 	if modules == 1 {
 		parts = append(parts, map[bool]string{true: "eine Schulung", false: "a training module"}[t.german])

@@ -93,9 +93,9 @@ func cleanCredentials(field string, raw []string) ([]string, error) {
 	}
 	out := make([]string, 0, len(raw))
 	for i, r := range raw {
-		s := strings.ToUpper(strings.TrimSpace(r))
-		if !credentialPattern.MatchString(s) {
-			return nil, errs.InvalidField(fmt.Sprintf("%s.%d", field, i), "use a credential kind such as CERTIFICATE_OF_CONDUCT")
+		s, err := CredentialKind(fmt.Sprintf("%s.%d", field, i), r)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, s)
 	}
