@@ -69,6 +69,8 @@ type Service struct {
 	catalog Catalog
 	log     *slog.Logger
 	now     func() time.Time
+	// groups serves the separate feeds of self-help group meetings (see SetGroups).
+	groups *groupFeeds
 }
 
 // NewService returns a calendar service.
@@ -90,7 +92,12 @@ func (s *Service) Create(ctx context.Context, actor auth.Actor) (string, error) 
 	if !actor.Authenticated() {
 		return "", errSignIn
 	}
-	token, hash, err := newToken()
+	return s.create(ctx, actor, s.tokens, TokenPrefix)
+}
+
+// create issues a token with the prefix and stores its feed in tokens.
+func (s *Service) create(ctx context.Context, actor auth.Actor, tokens Tokens, prefix string) (string, error) {
+	token, hash, err := newToken(prefix)
 	if err != nil {
 		return "", err
 	}
@@ -99,7 +106,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Actor) (string, error) 
 		locale = "en"
 	}
 	f := Feed{Hash: hash, UserID: actor.UserID, CreatedAt: s.now(), Locale: locale}
-	if err := s.tokens.ReplaceCalendarFeed(ctx, f); err != nil {
+	if err := tokens.ReplaceCalendarFeed(ctx, f); err != nil {
 		return "", errs.Wrap("calendar: create feed", err)
 	}
 	return token, nil
@@ -111,7 +118,11 @@ func (s *Service) Revoke(ctx context.Context, actor auth.Actor) (bool, error) {
 	if !actor.Authenticated() {
 		return false, errSignIn
 	}
-	n, err := s.tokens.DeleteCalendarFeedsOf(ctx, actor.UserID)
+	return revoke(ctx, actor, s.tokens)
+}
+
+func revoke(ctx context.Context, actor auth.Actor, tokens Tokens) (bool, error) {
+	n, err := tokens.DeleteCalendarFeedsOf(ctx, actor.UserID)
 	if err != nil {
 		return false, errs.Wrap("calendar: revoke feed", err)
 	}
@@ -122,15 +133,12 @@ func (s *Service) Revoke(ctx context.Context, actor auth.Actor) (bool, error) {
 // and attended shifts that ended at most PastWindow ago or end later. An unknown or revoked
 // token gives an error of kind errs.NotFound.
 func (s *Service) Render(ctx context.Context, token string) ([]byte, error) {
-	if !wellFormed(token) {
-		return nil, errNotFound
+	if s.groups != nil && wellFormed(token, GroupTokenPrefix) {
+		return s.renderGroups(ctx, token)
 	}
-	f, err := s.tokens.CalendarFeed(ctx, hashToken(token))
-	if errors.Is(err, errs.ErrNotFound) {
-		return nil, errNotFound
-	}
+	f, err := feedOf(ctx, s.tokens, token, TokenPrefix)
 	if err != nil {
-		return nil, errs.Wrap("calendar: find feed", err)
+		return nil, err
 	}
 	now := s.now()
 	list, err := s.signups.ConfirmedOf(ctx, f.UserID, now.Add(-PastWindow))
@@ -153,6 +161,22 @@ func (s *Service) Render(ctx context.Context, token string) ([]byte, error) {
 		return nil, errs.Wrap("calendar: opportunities", err)
 	}
 	return build(now, f.Locale, list, shifts, opps), nil
+}
+
+// feedOf looks up the feed of a token with the prefix; unknown or malformed tokens are
+// errNotFound.
+func feedOf(ctx context.Context, tokens Tokens, token, prefix string) (Feed, error) {
+	if !wellFormed(token, prefix) {
+		return Feed{}, errNotFound
+	}
+	f, err := tokens.CalendarFeed(ctx, hashToken(token))
+	if errors.Is(err, errs.ErrNotFound) {
+		return Feed{}, errNotFound
+	}
+	if err != nil {
+		return Feed{}, errs.Wrap("calendar: find feed", err)
+	}
+	return f, nil
 }
 
 // Path is the URL path the feed with the token is served under (see Handler).
@@ -182,12 +206,12 @@ func dedupe(ids []string) []string {
 	return out
 }
 
-func newToken() (token, hash string, err error) {
+func newToken(prefix string) (token, hash string, err error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", "", fmt.Errorf("calendar: random token: %w", err)
 	}
-	token = TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	token = prefix + base64.RawURLEncoding.EncodeToString(b)
 	return token, hashToken(token), nil
 }
 
@@ -198,15 +222,16 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// tokenLen is the length of a token: the prefix and 32 bytes in unpadded base64url.
+// tokenLen is the length of a token: the prefix (of four bytes) and 32 bytes in unpadded
+// base64url.
 var tokenLen = len(TokenPrefix) + base64.RawURLEncoding.EncodedLen(32)
 
-// wellFormed reports whether token could have been issued, so that junk (scanners, truncated
-// URLs) is refused without touching the store.
-func wellFormed(token string) bool {
-	if len(token) != tokenLen || !strings.HasPrefix(token, TokenPrefix) {
+// wellFormed reports whether token could have been issued with the prefix, so that junk
+// (scanners, truncated URLs) is refused without touching the store.
+func wellFormed(token, prefix string) bool {
+	if len(token) != tokenLen || !strings.HasPrefix(token, prefix) {
 		return false
 	}
-	_, err := base64.RawURLEncoding.DecodeString(token[len(TokenPrefix):])
+	_, err := base64.RawURLEncoding.DecodeString(token[len(prefix):])
 	return err == nil
 }

@@ -42,11 +42,7 @@ const (
 // busy, and a zero-length event at the deadline would be easy to overlook. The exact deadline
 // is written into the description.
 func build(now time.Time, locale string, list []signup.Signup, shifts map[string]opportunity.Shift, opps map[string]opportunity.Opportunity) []byte {
-	cal := ics.NewCalendarFor("Mitwirken")
-	cal.SetProductId(ProductID)
-	cal.SetMethod(ics.MethodPublish)
-	cal.SetXWRCalName(CalendarName)
-	cal.SetXPublishedTTL(publishedTTL)
+	cal := newCalendar()
 
 	type item struct {
 		su    signup.Signup
@@ -115,6 +111,16 @@ func build(now time.Time, locale string, list []signup.Signup, shifts map[string
 	}
 	// RFC 5545 lines end in CRLF; the library's default is the operating system's newline.
 	return []byte(cal.Serialize(ics.WithNewLineWindows))
+}
+
+// newCalendar starts a feed with the properties every feed has.
+func newCalendar() *ics.Calendar {
+	cal := ics.NewCalendarFor("Mitwirken")
+	cal.SetProductId(ProductID)
+	cal.SetMethod(ics.MethodPublish)
+	cal.SetXWRCalName(CalendarName)
+	cal.SetXPublishedTTL(publishedTTL)
+	return cal
 }
 
 // setTime writes t as local time in loc with a TZID, so that the calendar app keeps the

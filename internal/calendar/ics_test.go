@@ -334,7 +334,7 @@ func TestKeepInFeed(t *testing.T) {
 }
 
 func TestWellFormed(t *testing.T) {
-	tok, hash, err := newToken()
+	tok, hash, err := newToken(TokenPrefix)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,7 +351,7 @@ func TestWellFormed(t *testing.T) {
 		{tok[:10] + "+" + tok[11:], false},
 		{"", false},
 	} {
-		if got := wellFormed(tt.token); got != tt.want {
+		if got := wellFormed(tt.token, TokenPrefix); got != tt.want {
 			t.Errorf("wellFormed(%q) = %v, want %v", tt.token, got, tt.want)
 		}
 	}

@@ -14,6 +14,8 @@ type Stores struct {
 	Events      EventLog
 	Upcoming    UpcomingShifts
 	Staff       Staff
+	// Meetings lists who attends self-help group meetings; nil leaves their reminders out.
+	Meetings GroupMeetings
 }
 
 // Jobs are the notification service and its periodic jobs.
@@ -23,6 +25,8 @@ type Jobs struct {
 	Reminders *Reminders
 	Notices   *Notices
 	Digest    *Digest
+	// MeetingReminders is nil without Stores.Meetings.
+	MeetingReminders *MeetingReminders
 }
 
 // NewJobs wires the service and jobs with default settings. sender nil disables e-mail;
@@ -37,6 +41,9 @@ func NewJobs(st Stores, sender Sender, owner string, log *slog.Logger) Jobs {
 	}
 	if st.Upcoming != nil && st.Staff != nil {
 		j.Digest = NewDigest(svc, st.Upcoming, st.Shifts, st.Signups, st.Staff)
+	}
+	if st.Meetings != nil {
+		j.MeetingReminders = NewMeetingReminders(svc, st.Meetings)
 	}
 	return j
 }

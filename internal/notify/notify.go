@@ -65,6 +65,10 @@ const (
 	// Invitation is a coordinator's invitation to a shift, sent only to volunteers who agreed
 	// to be contacted.
 	Invitation Kind = "INVITATION"
+	// MeetingReminder reminds a member of a self-help group meeting; MeetingReminderNeutral
+	// does so for a sensitive group without naming it.
+	MeetingReminder        Kind = "MEETING_REMINDER"
+	MeetingReminderNeutral Kind = "MEETING_REMINDER_NEUTRAL"
 	// CoordinatorDigest lists an organisation's shifts of the next two weeks with open places.
 	CoordinatorDigest Kind = "COORDINATOR_DIGEST"
 )

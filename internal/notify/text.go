@@ -33,6 +33,18 @@ var texts = map[account.Locale]map[Kind][2]string{
 eine Organisation lädt Sie zu „{{.Title}}“{{if not .Start.IsZero}} ({{when .Start}}){{end}} ein, weil die Aufgabe zu Ihrem Profil passt. Wenn Sie mögen, melden Sie sich in der App an; wenn nicht, müssen Sie nichts tun.
 
 Einladungen können Sie in Ihrem Profil abstellen.`},
+		MeetingReminder: {`Erinnerung: {{.Title}}`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+Ihr Gruppentreffen „{{.Title}}“ beginnt {{when .Start}}.
+
+Falls Sie doch nicht kommen können, sagen Sie bitte in der App ab. Dann kann jemand anderes den Platz bekommen.`},
+		MeetingReminderNeutral: {`Erinnerung: Gruppentreffen`,
+			`Guten Tag,
+
+Ihr Gruppentreffen beginnt {{when .Start}}.
+
+Falls Sie doch nicht kommen können, sagen Sie bitte in der App ab.`},
 		ShiftReminder: {`Erinnerung: {{.Title}}`,
 			`Guten Tag{{with .Name}} {{.}}{{end}},
 
@@ -73,6 +85,18 @@ Die Organisation schreibt dazu: {{.}}{{end}}`},
 an organisation invites you to “{{.Title}}”{{if not .Start.IsZero}} ({{when .Start}}){{end}} because the task fits your profile. If you like, sign up in the app; if not, there is nothing you need to do.
 
 You can turn invitations off in your profile.`},
+		MeetingReminder: {`Reminder: {{.Title}}`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+your group meeting “{{.Title}}” starts {{when .Start}}.
+
+If you cannot come after all, please say so in the app so that someone else can have the place.`},
+		MeetingReminderNeutral: {`Reminder: group meeting`,
+			`Hello,
+
+your group meeting starts {{when .Start}}.
+
+If you cannot come after all, please say so in the app.`},
 		ShiftReminder: {`Reminder: {{.Title}}`,
 			`Hello{{with .Name}} {{.}}{{end}},
 

@@ -19,6 +19,11 @@ type Platform struct {
 	Replays interface {
 		PruneReplays(ctx context.Context, before time.Time) (int64, error)
 	}
+	// GroupMeetings creates the meetings of self-help groups' schedules for their rolling
+	// horizon (group.Service.Expand); idempotent.
+	GroupMeetings interface {
+		Expand(ctx context.Context) (int64, error)
+	}
 }
 
 // Job names, for `worker run JOB`.
@@ -31,6 +36,8 @@ const (
 	JobPruneLeases        = "prune-leases"
 	JobPruneReplays       = "prune-replays"
 	JobDigest             = "coordinator-digest"
+	JobMeetingReminders   = "meeting-reminders"
+	JobExpandMeetings     = "expand-group-meetings"
 )
 
 // How long lease claims and run records are kept. Two processes running the frequent jobs
@@ -64,6 +71,12 @@ func Jobs(p Platform) []Job {
 			// nothing, and quiet hours hold it until the recipient's morning.
 			jobs = append(jobs, Job{Name: JobDigest, Spec: "CRON_TZ=Europe/Berlin 0 6 * * MON", Run: n.Digest.Run})
 		}
+	}
+	if n := p.Notify; n.MeetingReminders != nil {
+		jobs = append(jobs, Job{Name: JobMeetingReminders, Spec: "@every 1m", Run: n.MeetingReminders.Run})
+	}
+	if p.GroupMeetings != nil {
+		jobs = append(jobs, Job{Name: JobExpandMeetings, Spec: "@every 6h", Run: p.GroupMeetings.Expand})
 	}
 	if p.Leases != nil || p.Runs != nil {
 		jobs = append(jobs, Job{Name: JobPruneLeases, Spec: "@every 1h", Run: func(ctx context.Context) (int64, error) {

@@ -25,10 +25,19 @@ type calendarFeedDoc struct {
 }
 
 // CalendarFeeds is the repository of calendar feed tokens.
-type CalendarFeeds struct{ s *Store }
+type CalendarFeeds struct {
+	s *Store
+	// name is the collection: shift feeds and group meeting feeds are kept apart.
+	name string
+}
 
 // CalendarFeeds returns the calendar feed repository.
-func (s *Store) CalendarFeeds() *CalendarFeeds { return &CalendarFeeds{s: s} }
+func (s *Store) CalendarFeeds() *CalendarFeeds { return &CalendarFeeds{s: s, name: collCalendarFeeds} }
+
+// GroupCalendarFeeds returns the repository of group meeting feed tokens.
+func (s *Store) GroupCalendarFeeds() *CalendarFeeds {
+	return &CalendarFeeds{s: s, name: collGroupCalendarFeeds}
+}
 
 var _ calendar.Tokens = (*CalendarFeeds)(nil)
 
@@ -44,10 +53,10 @@ const maxReplaceAttempts = 5
 // racing replacements may leave two feeds of the same user, both of which the next
 // replacement or revocation deletes.
 func (r *CalendarFeeds) ReplaceCalendarFeed(ctx context.Context, f calendar.Feed) error {
-	unlock := r.s.locks.Lock(userFeedsKey(f.UserID))
+	unlock := r.s.locks.Lock(r.userFeedsKey(f.UserID))
 	defer unlock()
 	doc := calendarFeedDoc{Hash: f.Hash, UserID: f.UserID, CreatedAt: f.CreatedAt.UTC(), Locale: f.Locale}
-	coll := r.s.coll(collCalendarFeeds)
+	coll := r.s.coll(r.name)
 	for range maxReplaceAttempts {
 		if _, err := coll.DeleteMany(ctx, bson.D{{Key: "userId", Value: f.UserID}}); err != nil {
 			return fmt.Errorf("store: delete earlier calendar feeds: %w", err)
@@ -67,7 +76,7 @@ func (r *CalendarFeeds) ReplaceCalendarFeed(ctx context.Context, f calendar.Feed
 // the hash: they end up in logs, and the hash identifies a live feed.
 func (r *CalendarFeeds) CalendarFeed(ctx context.Context, hash string) (calendar.Feed, error) {
 	var d calendarFeedDoc
-	err := r.s.coll(collCalendarFeeds).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&d)
+	err := r.s.coll(r.name).FindOne(ctx, bson.D{{Key: "_id", Value: hash}}).Decode(&d)
 	if err != nil {
 		return calendar.Feed{}, fmt.Errorf("store: find calendar feed: %w", notFound(err))
 	}
@@ -78,9 +87,9 @@ func (r *CalendarFeeds) CalendarFeed(ctx context.Context, hash string) (calendar
 // account erasure, and reports how many there were. It takes the user's lock, so that in this
 // process it sees a replacement either before or after, never halfway.
 func (r *CalendarFeeds) DeleteCalendarFeedsOf(ctx context.Context, userID string) (int64, error) {
-	unlock := r.s.locks.Lock(userFeedsKey(userID))
+	unlock := r.s.locks.Lock(r.userFeedsKey(userID))
 	defer unlock()
-	res, err := r.s.coll(collCalendarFeeds).DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}})
+	res, err := r.s.coll(r.name).DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}})
 	if err != nil {
 		return 0, fmt.Errorf("store: delete calendar feeds: %w", err)
 	}
@@ -89,4 +98,4 @@ func (r *CalendarFeeds) DeleteCalendarFeedsOf(ctx context.Context, userID string
 
 // userFeedsKey locks a user's feeds; it cannot clash with updateDoc's collection/id keys, as
 // no document of the collection is updated in place.
-func userFeedsKey(userID string) string { return collCalendarFeeds + "/user/" + userID }
+func (r *CalendarFeeds) userFeedsKey(userID string) string { return r.name + "/user/" + userID }

@@ -159,7 +159,8 @@ var (
 func (s *Store) NotifyStores() notify.Stores {
 	o := s.Outbox()
 	return notify.Stores{Outbox: o, Feed: o, Preferences: o, Watermarks: o, Users: s.Accounts(), Signups: s.Signups(),
-		Shifts: s.Opportunities(), Events: s.Events(), Upcoming: s.Opportunities(), Staff: s.Organisations()}
+		Shifts: s.Opportunities(), Events: s.Events(), Upcoming: s.Opportunities(), Staff: s.Organisations(),
+		Meetings: s.Groups()}
 }
 
 // insertNew inserts docs, unordered, and reports which were inserted; a document whose _id

@@ -1,0 +1,130 @@
+package notify
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mitwirken/mitwirken/internal/errs"
+)
+
+// MeetingAttendee is a member who said they will come to a self-help group meeting.
+type MeetingAttendee struct {
+	MeetingID string
+	UserID    string
+	// GroupName is the group's name; for a sensitive group it is never put into a message.
+	GroupName string
+	Sensitive bool
+	// Start is the meeting's start in its own time zone.
+	Start  time.Time
+	RSVPAt time.Time
+}
+
+// GroupMeetings lists who attends the meetings that start in (from, to].
+type GroupMeetings interface {
+	AttendingStarting(ctx context.Context, from, to time.Time) ([]MeetingAttendee, error)
+}
+
+// MeetingReminderLead is how long before a group meeting its attendees are reminded.
+const MeetingReminderLead = 24 * time.Hour
+
+const meetingReminderPrefix = "reminder:meeting:"
+
+// MeetingReminderKey is the idempotency key of a member's reminder of a meeting.
+func MeetingReminderKey(meetingID, userID string) string {
+	return meetingReminderPrefix + meetingID + ":" + userID + ":" + leadLabel(MeetingReminderLead)
+}
+
+// MeetingReminders is the job that reminds members of the group meetings they said they
+// would come to, a day before, at a humane hour. A sensitive group's reminder does not name
+// the group, in the app or by e-mail: a lock screen or a shared inbox must not reveal it.
+type MeetingReminders struct {
+	svc      *Service
+	meetings GroupMeetings
+
+	mu      sync.Mutex
+	handled map[string]time.Time // key → meeting start; forgotten once the meeting began
+	loaded  bool
+}
+
+// NewMeetingReminders returns the group meeting reminder job.
+func NewMeetingReminders(svc *Service, meetings GroupMeetings) *MeetingReminders {
+	return &MeetingReminders{svc: svc, meetings: meetings, handled: map[string]time.Time{}}
+}
+
+// Run creates the reminders whose time has come and reports how many it created.
+func (r *MeetingReminders) Run(ctx context.Context) (int64, error) {
+	now := r.svc.now()
+	horizon := MeetingReminderLead + earliestAdvance
+	if err := r.load(ctx, now, horizon); err != nil {
+		return 0, err
+	}
+	list, err := r.meetings.AttendingStarting(ctx, now, now.Add(horizon))
+	if err != nil {
+		return 0, errs.Wrap("notify: meeting attendees", err)
+	}
+	var reqs []Request
+	var starts []time.Time
+	r.mu.Lock()
+	for key, start := range r.handled {
+		if !start.After(now) {
+			delete(r.handled, key)
+		}
+	}
+	for _, a := range list {
+		key := MeetingReminderKey(a.MeetingID, a.UserID)
+		if _, ok := r.handled[key]; ok {
+			continue
+		}
+		due := ReminderDue(a.Start, MeetingReminderLead)
+		if !a.RSVPAt.Before(due) {
+			r.handled[key] = a.Start // said yes within the last day: they know
+			continue
+		}
+		req := Request{Key: key, UserID: a.UserID, Kind: MeetingReminder, Data: Data{Title: a.GroupName, Start: a.Start},
+			Due: due, Deadline: a.Start, Reminder: true, WhenDue: true}
+		if a.Sensitive {
+			req.Kind, req.Data.Title, req.Sensitive = MeetingReminderNeutral, "", true
+		}
+		reqs = append(reqs, req)
+		starts = append(starts, a.Start)
+	}
+	r.mu.Unlock()
+	outcomes, err := r.svc.Enqueue(ctx, reqs)
+	if err != nil {
+		return 0, err
+	}
+	var created int64
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, o := range outcomes {
+		if o == Created {
+			created++
+		}
+		if o != Later {
+			r.handled[reqs[i].Key] = starts[i]
+		}
+	}
+	return created, nil
+}
+
+// load remembers the reminders stored already, once per process.
+func (r *MeetingReminders) load(ctx context.Context, now time.Time, horizon time.Duration) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.loaded {
+		return nil
+	}
+	ids, err := r.svc.outbox.MessageIDs(ctx, meetingReminderPrefix, now.Add(-2*horizon))
+	if err != nil {
+		return errs.Wrap("notify: stored meeting reminders", err)
+	}
+	for _, id := range ids {
+		if i := strings.LastIndexByte(id, ':'); i > 0 {
+			r.handled[id[:i]] = now.Add(horizon)
+		}
+	}
+	r.loaded = true
+	return nil
+}
