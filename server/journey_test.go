@@ -10,6 +10,7 @@ import (
 	"github.com/Khan/genqlient/graphql"
 
 	"github.com/mitwirken/mitwirken/internal/gqltest"
+	"github.com/mitwirken/mitwirken/internal/schedule"
 	"github.com/mitwirken/mitwirken/mobile-contract/client"
 )
 
@@ -46,12 +47,14 @@ func (a app) register(t *testing.T, email, name string) {
 }
 
 // TestVolunteerJourney walks the volunteer's path through the app's own operations against a
-// running server: register, profile, feed, sign up, waitlisted, promoted, check in, hours.
+// running server: register, settings, profile, feed, sign up, waitlisted, promoted, notices and
+// reminders from a worker, check in, hours.
 // The coordinator's side uses plain GraphQL: their tool is not the app.
 func TestVolunteerJourney(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s := start(t, ctx, sharedStoreEnv(t))
+	env := sharedStoreEnv(t)
+	s := start(t, ctx, env)
 	url := s.url + "/graphql"
 
 	// A coordinator publishes a task with one place, starting in twenty minutes.
@@ -76,7 +79,7 @@ func TestVolunteerJourney(t *testing.T) {
 		AddShift struct{ Shift struct{ ID string } }
 	}
 	staff.Do(t, `mutation($o: ID!, $s: DateTime!, $e: DateTime!) { addShift(input: {opportunityId: $o, startsAt: $s, endsAt: $e, capacity: 1}) { shift { id } } }`,
-		map[string]any{"o": opp.CreateOpportunity.Opportunity.ID, "s": start.Format(time.RFC3339), "e": start.Add(2 * time.Hour).Format(time.RFC3339)}).OK(t, &shift)
+		map[string]any{"o": opp.CreateOpportunity.Opportunity.ID, "s": start.Format(time.RFC3339), "e": start.Add(time.Hour).Format(time.RFC3339)}).OK(t, &shift)
 	staff.Do(t, `mutation($o: ID!) { publishOpportunity(id: $o) { opportunity { id } } }`, map[string]any{"o": opp.CreateOpportunity.Opportunity.ID}).OK(t, nil)
 
 	// Someone else takes the only place first.
@@ -91,6 +94,12 @@ func TestVolunteerJourney(t *testing.T) {
 	vol := newApp(url)
 	vol.register(t, "vera@example.org", "Vera")
 	radius := 10.0
+	// Reminders may come at any hour for this journey, which can run at night.
+	anytime := "00:00"
+	if _, err := client.UpdateNotificationPreferences(t.Context(), vol, client.NotificationPreferencesInput{
+		QuietHoursStart: &anytime, QuietHoursEnd: &anytime}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := client.UpdateVolunteerProfile(t.Context(), vol, client.VolunteerProfileInput{
 		Skills: []string{"cooking"}, Languages: []string{"de"}, RadiusKm: &radius,
 		Location: &client.LocationInput{Latitude: 51.33, Longitude: 12.38},
@@ -130,6 +139,33 @@ func TestVolunteerJourney(t *testing.T) {
 		t.Fatalf("my signup = %+v, want CONFIRMED for the Tafel", got)
 	}
 
+	// The coordinator adds a shift in two hours; she takes it too.
+	later := time.Now().Add(2*time.Hour + time.Minute)
+	var second struct {
+		AddShift struct{ Shift struct{ ID string } }
+	}
+	staff.Do(t, `mutation($o: ID!, $s: DateTime!, $e: DateTime!) { addShift(input: {opportunityId: $o, startsAt: $s, endsAt: $e, capacity: 3}) { shift { id } } }`,
+		map[string]any{"o": opp.CreateOpportunity.Opportunity.ID, "s": later.Format(time.RFC3339), "e": later.Add(time.Hour).Format(time.RFC3339)}).OK(t, &second)
+	if _, err := client.SignUp(t.Context(), vol, second.AddShift.Shift.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+
+	// A worker process tells her that she moved up, and reminds her of the shift in two hours.
+	runJob(t, env, schedule.JobNotices)
+	runJob(t, env, schedule.JobReminders)
+	unread := true
+	inbox, err := client.Notifications(t.Context(), vol, nil, nil, &unread)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]string{}
+	for _, e := range inbox.Notifications.Edges {
+		kinds[e.Node.Kind] = e.Node.Title
+	}
+	if kinds["PROMOTED"] != "Sie haben einen Platz: Ausgabe an der Tafel" || kinds["SHIFT_REMINDER"] != "Erinnerung: Ausgabe an der Tafel" || len(kinds) != 2 {
+		t.Fatalf("notifications = %v, want the promotion and the reminder", kinds)
+	}
+
 	// She arrives and checks in; her hours count.
 	in, err := client.CheckIn(t.Context(), vol, mine.SignUp.Signup.Id, nil)
 	if err != nil {
@@ -142,7 +178,7 @@ func TestVolunteerJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(hours.MyHours) != 1 || hours.MyHours[0].Hours != 2 || !strings.HasPrefix(hours.MyHours[0].Organisation.Name, "Tafel") {
-		t.Fatalf("hours = %+v, want 2 with the Tafel", hours.MyHours)
+	if len(hours.MyHours) != 1 || hours.MyHours[0].Hours != 1 || !strings.HasPrefix(hours.MyHours[0].Organisation.Name, "Tafel") {
+		t.Fatalf("hours = %+v, want 1 with the Tafel", hours.MyHours)
 	}
 }
