@@ -43,6 +43,7 @@ type Service struct {
 	commitments Commitments
 	staff       Staff
 	notifier    Notifier
+	holdings    Holdings
 	now         func() time.Time
 }
 
@@ -81,18 +82,7 @@ func (s *Service) Recommended(ctx context.Context, actor auth.Actor, first int, 
 	if err != nil {
 		return Page[match.Result]{}, err
 	}
-	var entries []*catalog.Entry
-	visit := func(e *catalog.Entry) {
-		if e.Open() {
-			entries = append(entries, e)
-		}
-	}
-	if p := v.Profile; p.HasLocation && !p.OnlineOnly {
-		s.catalog.Near(p.Latitude, p.Longitude, radius(p), visit)
-	} else {
-		s.catalog.Each(visit)
-	}
-	ranked := match.Rank(v, entries, s.now())
+	ranked := match.Rank(v, s.candidates(v), s.now())
 	page, err := paginate(ranked, first, after, func(r match.Result) string { return r.Entry.Opportunity.ID })
 	for i := range page.Items {
 		match.Explain(v, &page.Items[i])
@@ -120,7 +110,7 @@ func (s *Service) volunteer(ctx context.Context, actor auth.Actor) (match.Volunt
 	for _, b := range busy {
 		v.Busy = append(v.Busy, match.Span{Start: b[0], End: b[1]})
 	}
-	return v, nil
+	return v, s.qualify(ctx, actor.UserID, &v)
 }
 
 // paginate cuts a ranked list after the item with the cursor's ID.
