@@ -88,6 +88,82 @@ func (v *AddOrganisationMemberResponse) GetAddOrganisationMember() AddOrganisati
 	return v.AddOrganisationMember
 }
 
+// AddShiftAddShiftShiftPayload includes the requested fields of the GraphQL type ShiftPayload.
+type AddShiftAddShiftShiftPayload struct {
+	Shift *AddShiftAddShiftShiftPayloadShift `json:"shift"`
+}
+
+// GetShift returns AddShiftAddShiftShiftPayload.Shift, and is useful for accessing the field via an interface.
+func (v *AddShiftAddShiftShiftPayload) GetShift() *AddShiftAddShiftShiftPayloadShift { return v.Shift }
+
+// AddShiftAddShiftShiftPayloadShift includes the requested fields of the GraphQL type Shift.
+type AddShiftAddShiftShiftPayloadShift struct {
+	Id string `json:"id"`
+	// In the shift's time zone. Null for a deadline task.
+	StartsAt       *time.Time `json:"startsAt"`
+	EndsAt         *time.Time `json:"endsAt"`
+	TimeZone       string     `json:"timeZone"`
+	Capacity       int        `json:"capacity"`
+	ConfirmedCount int        `json:"confirmedCount"`
+}
+
+// GetId returns AddShiftAddShiftShiftPayloadShift.Id, and is useful for accessing the field via an interface.
+func (v *AddShiftAddShiftShiftPayloadShift) GetId() string { return v.Id }
+
+// GetStartsAt returns AddShiftAddShiftShiftPayloadShift.StartsAt, and is useful for accessing the field via an interface.
+func (v *AddShiftAddShiftShiftPayloadShift) GetStartsAt() *time.Time { return v.StartsAt }
+
+// GetEndsAt returns AddShiftAddShiftShiftPayloadShift.EndsAt, and is useful for accessing the field via an interface.
+func (v *AddShiftAddShiftShiftPayloadShift) GetEndsAt() *time.Time { return v.EndsAt }
+
+// GetTimeZone returns AddShiftAddShiftShiftPayloadShift.TimeZone, and is useful for accessing the field via an interface.
+func (v *AddShiftAddShiftShiftPayloadShift) GetTimeZone() string { return v.TimeZone }
+
+// GetCapacity returns AddShiftAddShiftShiftPayloadShift.Capacity, and is useful for accessing the field via an interface.
+func (v *AddShiftAddShiftShiftPayloadShift) GetCapacity() int { return v.Capacity }
+
+// GetConfirmedCount returns AddShiftAddShiftShiftPayloadShift.ConfirmedCount, and is useful for accessing the field via an interface.
+func (v *AddShiftAddShiftShiftPayloadShift) GetConfirmedCount() int { return v.ConfirmedCount }
+
+type AddShiftInput struct {
+	OpportunityId string     `json:"opportunityId"`
+	StartsAt      *time.Time `json:"startsAt"`
+	EndsAt        *time.Time `json:"endsAt"`
+	// For an online micro-task without fixed times.
+	Deadline *time.Time `json:"deadline"`
+	// 1 to 10000.
+	Capacity int `json:"capacity"`
+	// IANA name; defaults to Europe/Berlin.
+	TimeZone *string `json:"timeZone"`
+}
+
+// GetOpportunityId returns AddShiftInput.OpportunityId, and is useful for accessing the field via an interface.
+func (v *AddShiftInput) GetOpportunityId() string { return v.OpportunityId }
+
+// GetStartsAt returns AddShiftInput.StartsAt, and is useful for accessing the field via an interface.
+func (v *AddShiftInput) GetStartsAt() *time.Time { return v.StartsAt }
+
+// GetEndsAt returns AddShiftInput.EndsAt, and is useful for accessing the field via an interface.
+func (v *AddShiftInput) GetEndsAt() *time.Time { return v.EndsAt }
+
+// GetDeadline returns AddShiftInput.Deadline, and is useful for accessing the field via an interface.
+func (v *AddShiftInput) GetDeadline() *time.Time { return v.Deadline }
+
+// GetCapacity returns AddShiftInput.Capacity, and is useful for accessing the field via an interface.
+func (v *AddShiftInput) GetCapacity() int { return v.Capacity }
+
+// GetTimeZone returns AddShiftInput.TimeZone, and is useful for accessing the field via an interface.
+func (v *AddShiftInput) GetTimeZone() *string { return v.TimeZone }
+
+// AddShiftResponse is returned by AddShift on success.
+type AddShiftResponse struct {
+	// Adds a shift: startsAt and endsAt, or only a deadline for an online micro-task.
+	AddShift AddShiftAddShiftShiftPayload `json:"addShift"`
+}
+
+// GetAddShift returns AddShiftResponse.AddShift, and is useful for accessing the field via an interface.
+func (v *AddShiftResponse) GetAddShift() AddShiftAddShiftShiftPayload { return v.AddShift }
+
 type AvailabilityInput struct {
 	Weekday Weekday `json:"weekday"`
 	// Local time HH:MM.
@@ -267,6 +343,147 @@ type CreateCalendarFeedResponse struct {
 // GetCreateCalendarFeed returns CreateCalendarFeedResponse.CreateCalendarFeed, and is useful for accessing the field via an interface.
 func (v *CreateCalendarFeedResponse) GetCreateCalendarFeed() CreateCalendarFeedCreateCalendarFeedCalendarFeedPayload {
 	return v.CreateCalendarFeed
+}
+
+// CreateOpportunityCreateOpportunityOpportunityPayload includes the requested fields of the GraphQL type OpportunityPayload.
+type CreateOpportunityCreateOpportunityOpportunityPayload struct {
+	Opportunity *CreateOpportunityCreateOpportunityOpportunityPayloadOpportunity `json:"opportunity"`
+	// Advice on the wording, e.g. phrases that may exclude people.
+	Warnings []CreateOpportunityCreateOpportunityOpportunityPayloadWarningsWarning `json:"warnings"`
+}
+
+// GetOpportunity returns CreateOpportunityCreateOpportunityOpportunityPayload.Opportunity, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityCreateOpportunityOpportunityPayload) GetOpportunity() *CreateOpportunityCreateOpportunityOpportunityPayloadOpportunity {
+	return v.Opportunity
+}
+
+// GetWarnings returns CreateOpportunityCreateOpportunityOpportunityPayload.Warnings, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityCreateOpportunityOpportunityPayload) GetWarnings() []CreateOpportunityCreateOpportunityOpportunityPayloadWarningsWarning {
+	return v.Warnings
+}
+
+// CreateOpportunityCreateOpportunityOpportunityPayloadOpportunity includes the requested fields of the GraphQL type Opportunity.
+type CreateOpportunityCreateOpportunityOpportunityPayloadOpportunity struct {
+	Id     string            `json:"id"`
+	Title  string            `json:"title"`
+	Status OpportunityStatus `json:"status"`
+}
+
+// GetId returns CreateOpportunityCreateOpportunityOpportunityPayloadOpportunity.Id, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityCreateOpportunityOpportunityPayloadOpportunity) GetId() string { return v.Id }
+
+// GetTitle returns CreateOpportunityCreateOpportunityOpportunityPayloadOpportunity.Title, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityCreateOpportunityOpportunityPayloadOpportunity) GetTitle() string {
+	return v.Title
+}
+
+// GetStatus returns CreateOpportunityCreateOpportunityOpportunityPayloadOpportunity.Status, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityCreateOpportunityOpportunityPayloadOpportunity) GetStatus() OpportunityStatus {
+	return v.Status
+}
+
+// CreateOpportunityCreateOpportunityOpportunityPayloadWarningsWarning includes the requested fields of the GraphQL type Warning.
+// The GraphQL type's documentation follows.
+//
+// A piece of non-blocking advice about an input, e.g. a wording that may discriminate.
+type CreateOpportunityCreateOpportunityOpportunityPayloadWarningsWarning struct {
+	Code    string  `json:"code"`
+	Message string  `json:"message"`
+	Field   *string `json:"field"`
+}
+
+// GetCode returns CreateOpportunityCreateOpportunityOpportunityPayloadWarningsWarning.Code, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityCreateOpportunityOpportunityPayloadWarningsWarning) GetCode() string {
+	return v.Code
+}
+
+// GetMessage returns CreateOpportunityCreateOpportunityOpportunityPayloadWarningsWarning.Message, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityCreateOpportunityOpportunityPayloadWarningsWarning) GetMessage() string {
+	return v.Message
+}
+
+// GetField returns CreateOpportunityCreateOpportunityOpportunityPayloadWarningsWarning.Field, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityCreateOpportunityOpportunityPayloadWarningsWarning) GetField() *string {
+	return v.Field
+}
+
+type CreateOpportunityInput struct {
+	OrganisationId string `json:"organisationId"`
+	// 1 to 200 characters.
+	Title       string  `json:"title"`
+	Description *string `json:"description"`
+	// A short summary in easy language (Leichte Sprache).
+	EasyLanguageSummary *string `json:"easyLanguageSummary"`
+	// E.g. step-free access, quiet room, sign language.
+	AccessibilityNotes *string `json:"accessibilityNotes"`
+	// A short lower-case name such as food-bank; defaults to other.
+	Category *string         `json:"category"`
+	Mode     OpportunityMode `json:"mode"`
+	Skills   []string        `json:"skills"`
+	// ISO 639-1 codes such as de, en, ar.
+	Languages []string `json:"languages"`
+	// Required for ONSITE and HYBRID.
+	Location *LocationInput `json:"location"`
+	// An https:// link, required for ONLINE and HYBRID; shown only to confirmed volunteers.
+	OnlineUrl *string `json:"onlineUrl"`
+	// Signups wait for a coordinator's approval.
+	RequiresApproval  *bool    `json:"requiresApproval"`
+	RequiredModuleIds []string `json:"requiredModuleIds"`
+	// Credential kinds such as CERTIFICATE_OF_CONDUCT.
+	RequiredCredentials []string `json:"requiredCredentials"`
+}
+
+// GetOrganisationId returns CreateOpportunityInput.OrganisationId, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetOrganisationId() string { return v.OrganisationId }
+
+// GetTitle returns CreateOpportunityInput.Title, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetTitle() string { return v.Title }
+
+// GetDescription returns CreateOpportunityInput.Description, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetDescription() *string { return v.Description }
+
+// GetEasyLanguageSummary returns CreateOpportunityInput.EasyLanguageSummary, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetEasyLanguageSummary() *string { return v.EasyLanguageSummary }
+
+// GetAccessibilityNotes returns CreateOpportunityInput.AccessibilityNotes, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetAccessibilityNotes() *string { return v.AccessibilityNotes }
+
+// GetCategory returns CreateOpportunityInput.Category, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetCategory() *string { return v.Category }
+
+// GetMode returns CreateOpportunityInput.Mode, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetMode() OpportunityMode { return v.Mode }
+
+// GetSkills returns CreateOpportunityInput.Skills, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetSkills() []string { return v.Skills }
+
+// GetLanguages returns CreateOpportunityInput.Languages, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetLanguages() []string { return v.Languages }
+
+// GetLocation returns CreateOpportunityInput.Location, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetLocation() *LocationInput { return v.Location }
+
+// GetOnlineUrl returns CreateOpportunityInput.OnlineUrl, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetOnlineUrl() *string { return v.OnlineUrl }
+
+// GetRequiresApproval returns CreateOpportunityInput.RequiresApproval, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetRequiresApproval() *bool { return v.RequiresApproval }
+
+// GetRequiredModuleIds returns CreateOpportunityInput.RequiredModuleIds, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetRequiredModuleIds() []string { return v.RequiredModuleIds }
+
+// GetRequiredCredentials returns CreateOpportunityInput.RequiredCredentials, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetRequiredCredentials() []string { return v.RequiredCredentials }
+
+// CreateOpportunityResponse is returned by CreateOpportunity on success.
+type CreateOpportunityResponse struct {
+	// Creates a DRAFT opportunity. Staff of the organisation only.
+	CreateOpportunity CreateOpportunityCreateOpportunityOpportunityPayload `json:"createOpportunity"`
+}
+
+// GetCreateOpportunity returns CreateOpportunityResponse.CreateOpportunity, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityResponse) GetCreateOpportunity() CreateOpportunityCreateOpportunityOpportunityPayload {
+	return v.CreateOpportunity
 }
 
 // CreateOrganisationCreateOrganisationOrganisationPayload includes the requested fields of the GraphQL type OrganisationPayload.
@@ -1514,6 +1731,43 @@ var AllOrganisationRole = []OrganisationRole{
 	OrganisationRoleCoordinator,
 }
 
+// PublishOpportunityPublishOpportunityOpportunityPayload includes the requested fields of the GraphQL type OpportunityPayload.
+type PublishOpportunityPublishOpportunityOpportunityPayload struct {
+	Opportunity *PublishOpportunityPublishOpportunityOpportunityPayloadOpportunity `json:"opportunity"`
+}
+
+// GetOpportunity returns PublishOpportunityPublishOpportunityOpportunityPayload.Opportunity, and is useful for accessing the field via an interface.
+func (v *PublishOpportunityPublishOpportunityOpportunityPayload) GetOpportunity() *PublishOpportunityPublishOpportunityOpportunityPayloadOpportunity {
+	return v.Opportunity
+}
+
+// PublishOpportunityPublishOpportunityOpportunityPayloadOpportunity includes the requested fields of the GraphQL type Opportunity.
+type PublishOpportunityPublishOpportunityOpportunityPayloadOpportunity struct {
+	Id     string            `json:"id"`
+	Status OpportunityStatus `json:"status"`
+}
+
+// GetId returns PublishOpportunityPublishOpportunityOpportunityPayloadOpportunity.Id, and is useful for accessing the field via an interface.
+func (v *PublishOpportunityPublishOpportunityOpportunityPayloadOpportunity) GetId() string {
+	return v.Id
+}
+
+// GetStatus returns PublishOpportunityPublishOpportunityOpportunityPayloadOpportunity.Status, and is useful for accessing the field via an interface.
+func (v *PublishOpportunityPublishOpportunityOpportunityPayloadOpportunity) GetStatus() OpportunityStatus {
+	return v.Status
+}
+
+// PublishOpportunityResponse is returned by PublishOpportunity on success.
+type PublishOpportunityResponse struct {
+	// Makes a draft (or closed) opportunity visible to volunteers. Needs at least one shift.
+	PublishOpportunity PublishOpportunityPublishOpportunityOpportunityPayload `json:"publishOpportunity"`
+}
+
+// GetPublishOpportunity returns PublishOpportunityResponse.PublishOpportunity, and is useful for accessing the field via an interface.
+func (v *PublishOpportunityResponse) GetPublishOpportunity() PublishOpportunityPublishOpportunityOpportunityPayload {
+	return v.PublishOpportunity
+}
+
 // RecommendedOpportunitiesRecommendedOpportunitiesOpportunityMatchConnection includes the requested fields of the GraphQL type OpportunityMatchConnection.
 type RecommendedOpportunitiesRecommendedOpportunitiesOpportunityMatchConnection struct {
 	Edges      []RecommendedOpportunitiesRecommendedOpportunitiesOpportunityMatchConnectionEdgesOpportunityMatchEdge `json:"edges"`
@@ -1775,6 +2029,51 @@ type RecommendedOpportunitiesResponse struct {
 // GetRecommendedOpportunities returns RecommendedOpportunitiesResponse.RecommendedOpportunities, and is useful for accessing the field via an interface.
 func (v *RecommendedOpportunitiesResponse) GetRecommendedOpportunities() RecommendedOpportunitiesRecommendedOpportunitiesOpportunityMatchConnection {
 	return v.RecommendedOpportunities
+}
+
+// RecordAttendanceRecordAttendanceSignupPayload includes the requested fields of the GraphQL type SignupPayload.
+type RecordAttendanceRecordAttendanceSignupPayload struct {
+	Signup *RecordAttendanceRecordAttendanceSignupPayloadSignup `json:"signup"`
+}
+
+// GetSignup returns RecordAttendanceRecordAttendanceSignupPayload.Signup, and is useful for accessing the field via an interface.
+func (v *RecordAttendanceRecordAttendanceSignupPayload) GetSignup() *RecordAttendanceRecordAttendanceSignupPayloadSignup {
+	return v.Signup
+}
+
+// RecordAttendanceRecordAttendanceSignupPayloadSignup includes the requested fields of the GraphQL type Signup.
+type RecordAttendanceRecordAttendanceSignupPayloadSignup struct {
+	Id             string       `json:"id"`
+	Status         SignupStatus `json:"status"`
+	Hours          *float64     `json:"hours"`
+	HoursConfirmed bool         `json:"hoursConfirmed"`
+}
+
+// GetId returns RecordAttendanceRecordAttendanceSignupPayloadSignup.Id, and is useful for accessing the field via an interface.
+func (v *RecordAttendanceRecordAttendanceSignupPayloadSignup) GetId() string { return v.Id }
+
+// GetStatus returns RecordAttendanceRecordAttendanceSignupPayloadSignup.Status, and is useful for accessing the field via an interface.
+func (v *RecordAttendanceRecordAttendanceSignupPayloadSignup) GetStatus() SignupStatus {
+	return v.Status
+}
+
+// GetHours returns RecordAttendanceRecordAttendanceSignupPayloadSignup.Hours, and is useful for accessing the field via an interface.
+func (v *RecordAttendanceRecordAttendanceSignupPayloadSignup) GetHours() *float64 { return v.Hours }
+
+// GetHoursConfirmed returns RecordAttendanceRecordAttendanceSignupPayloadSignup.HoursConfirmed, and is useful for accessing the field via an interface.
+func (v *RecordAttendanceRecordAttendanceSignupPayloadSignup) GetHoursConfirmed() bool {
+	return v.HoursConfirmed
+}
+
+// RecordAttendanceResponse is returned by RecordAttendance on success.
+type RecordAttendanceResponse struct {
+	// Staff record attendance: ATTENDED with hours (default: the shift's length) or NO_SHOW.
+	RecordAttendance RecordAttendanceRecordAttendanceSignupPayload `json:"recordAttendance"`
+}
+
+// GetRecordAttendance returns RecordAttendanceResponse.RecordAttendance, and is useful for accessing the field via an interface.
+func (v *RecordAttendanceResponse) GetRecordAttendance() RecordAttendanceRecordAttendanceSignupPayload {
+	return v.RecordAttendance
 }
 
 // RefreshSessionRefreshSessionAuthPayload includes the requested fields of the GraphQL type AuthPayload.
@@ -2371,6 +2670,102 @@ func (v *ShiftFieldsMySignup) GetStatus() SignupStatus { return v.Status }
 
 // GetWaitlistPosition returns ShiftFieldsMySignup.WaitlistPosition, and is useful for accessing the field via an interface.
 func (v *ShiftFieldsMySignup) GetWaitlistPosition() *int { return v.WaitlistPosition }
+
+// ShiftRosterResponse is returned by ShiftRoster on success.
+type ShiftRosterResponse struct {
+	// A shift of an opportunity the caller may see.
+	Shift *ShiftRosterShift `json:"shift"`
+}
+
+// GetShift returns ShiftRosterResponse.Shift, and is useful for accessing the field via an interface.
+func (v *ShiftRosterResponse) GetShift() *ShiftRosterShift { return v.Shift }
+
+// ShiftRosterShift includes the requested fields of the GraphQL type Shift.
+type ShiftRosterShift struct {
+	Id string `json:"id"`
+	// In the shift's time zone. Null for a deadline task.
+	StartsAt       *time.Time `json:"startsAt"`
+	EndsAt         *time.Time `json:"endsAt"`
+	TimeZone       string     `json:"timeZone"`
+	Capacity       int        `json:"capacity"`
+	ConfirmedCount int        `json:"confirmedCount"`
+	WaitlistCount  int        `json:"waitlistCount"`
+	// Everyone signed up. Staff of the organisation only.
+	Signups []ShiftRosterShiftSignupsSignup `json:"signups"`
+}
+
+// GetId returns ShiftRosterShift.Id, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShift) GetId() string { return v.Id }
+
+// GetStartsAt returns ShiftRosterShift.StartsAt, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShift) GetStartsAt() *time.Time { return v.StartsAt }
+
+// GetEndsAt returns ShiftRosterShift.EndsAt, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShift) GetEndsAt() *time.Time { return v.EndsAt }
+
+// GetTimeZone returns ShiftRosterShift.TimeZone, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShift) GetTimeZone() string { return v.TimeZone }
+
+// GetCapacity returns ShiftRosterShift.Capacity, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShift) GetCapacity() int { return v.Capacity }
+
+// GetConfirmedCount returns ShiftRosterShift.ConfirmedCount, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShift) GetConfirmedCount() int { return v.ConfirmedCount }
+
+// GetWaitlistCount returns ShiftRosterShift.WaitlistCount, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShift) GetWaitlistCount() int { return v.WaitlistCount }
+
+// GetSignups returns ShiftRosterShift.Signups, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShift) GetSignups() []ShiftRosterShiftSignupsSignup { return v.Signups }
+
+// ShiftRosterShiftSignupsSignup includes the requested fields of the GraphQL type Signup.
+type ShiftRosterShiftSignupsSignup struct {
+	Id     string       `json:"id"`
+	Status SignupStatus `json:"status"`
+	// Place in the waitlist, from 1; null unless WAITLISTED.
+	WaitlistPosition *int       `json:"waitlistPosition"`
+	Hours            *float64   `json:"hours"`
+	HoursConfirmed   bool       `json:"hoursConfirmed"`
+	CheckedInAt      *time.Time `json:"checkedInAt"`
+	// The volunteer; contact details only for themself and the organisation's staff.
+	Volunteer ShiftRosterShiftSignupsSignupVolunteer `json:"volunteer"`
+}
+
+// GetId returns ShiftRosterShiftSignupsSignup.Id, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShiftSignupsSignup) GetId() string { return v.Id }
+
+// GetStatus returns ShiftRosterShiftSignupsSignup.Status, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShiftSignupsSignup) GetStatus() SignupStatus { return v.Status }
+
+// GetWaitlistPosition returns ShiftRosterShiftSignupsSignup.WaitlistPosition, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShiftSignupsSignup) GetWaitlistPosition() *int { return v.WaitlistPosition }
+
+// GetHours returns ShiftRosterShiftSignupsSignup.Hours, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShiftSignupsSignup) GetHours() *float64 { return v.Hours }
+
+// GetHoursConfirmed returns ShiftRosterShiftSignupsSignup.HoursConfirmed, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShiftSignupsSignup) GetHoursConfirmed() bool { return v.HoursConfirmed }
+
+// GetCheckedInAt returns ShiftRosterShiftSignupsSignup.CheckedInAt, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShiftSignupsSignup) GetCheckedInAt() *time.Time { return v.CheckedInAt }
+
+// GetVolunteer returns ShiftRosterShiftSignupsSignup.Volunteer, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShiftSignupsSignup) GetVolunteer() ShiftRosterShiftSignupsSignupVolunteer {
+	return v.Volunteer
+}
+
+// ShiftRosterShiftSignupsSignupVolunteer includes the requested fields of the GraphQL type Volunteer.
+type ShiftRosterShiftSignupsSignupVolunteer struct {
+	DisplayName string `json:"displayName"`
+	// Only for the volunteer themself and the staff of the organisation they signed up with.
+	Email *string `json:"email"`
+}
+
+// GetDisplayName returns ShiftRosterShiftSignupsSignupVolunteer.DisplayName, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShiftSignupsSignupVolunteer) GetDisplayName() string { return v.DisplayName }
+
+// GetEmail returns ShiftRosterShiftSignupsSignupVolunteer.Email, and is useful for accessing the field via an interface.
+func (v *ShiftRosterShiftSignupsSignupVolunteer) GetEmail() *string { return v.Email }
 
 type ShiftStatus string
 
@@ -3002,6 +3397,14 @@ func (v *__AddOrganisationMemberInput) GetEmail() string { return v.Email }
 // GetRole returns __AddOrganisationMemberInput.Role, and is useful for accessing the field via an interface.
 func (v *__AddOrganisationMemberInput) GetRole() OrganisationRole { return v.Role }
 
+// __AddShiftInput is used internally by genqlient
+type __AddShiftInput struct {
+	Input AddShiftInput `json:"input"`
+}
+
+// GetInput returns __AddShiftInput.Input, and is useful for accessing the field via an interface.
+func (v *__AddShiftInput) GetInput() AddShiftInput { return v.Input }
+
 // __CancelSignupInput is used internally by genqlient
 type __CancelSignupInput struct {
 	SignupId       string  `json:"signupId"`
@@ -3025,6 +3428,14 @@ func (v *__CheckInInput) GetSignupId() string { return v.SignupId }
 
 // GetIdempotencyKey returns __CheckInInput.IdempotencyKey, and is useful for accessing the field via an interface.
 func (v *__CheckInInput) GetIdempotencyKey() *string { return v.IdempotencyKey }
+
+// __CreateOpportunityInput is used internally by genqlient
+type __CreateOpportunityInput struct {
+	Input CreateOpportunityInput `json:"input"`
+}
+
+// GetInput returns __CreateOpportunityInput.Input, and is useful for accessing the field via an interface.
+func (v *__CreateOpportunityInput) GetInput() CreateOpportunityInput { return v.Input }
 
 // __CreateOrganisationInput is used internally by genqlient
 type __CreateOrganisationInput struct {
@@ -3122,6 +3533,14 @@ type __OrganisationInput struct {
 // GetId returns __OrganisationInput.Id, and is useful for accessing the field via an interface.
 func (v *__OrganisationInput) GetId() string { return v.Id }
 
+// __PublishOpportunityInput is used internally by genqlient
+type __PublishOpportunityInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __PublishOpportunityInput.Id, and is useful for accessing the field via an interface.
+func (v *__PublishOpportunityInput) GetId() string { return v.Id }
+
 // __RecommendedOpportunitiesInput is used internally by genqlient
 type __RecommendedOpportunitiesInput struct {
 	First *int    `json:"first"`
@@ -3133,6 +3552,22 @@ func (v *__RecommendedOpportunitiesInput) GetFirst() *int { return v.First }
 
 // GetAfter returns __RecommendedOpportunitiesInput.After, and is useful for accessing the field via an interface.
 func (v *__RecommendedOpportunitiesInput) GetAfter() *string { return v.After }
+
+// __RecordAttendanceInput is used internally by genqlient
+type __RecordAttendanceInput struct {
+	SignupId string   `json:"signupId"`
+	Attended bool     `json:"attended"`
+	Hours    *float64 `json:"hours"`
+}
+
+// GetSignupId returns __RecordAttendanceInput.SignupId, and is useful for accessing the field via an interface.
+func (v *__RecordAttendanceInput) GetSignupId() string { return v.SignupId }
+
+// GetAttended returns __RecordAttendanceInput.Attended, and is useful for accessing the field via an interface.
+func (v *__RecordAttendanceInput) GetAttended() bool { return v.Attended }
+
+// GetHours returns __RecordAttendanceInput.Hours, and is useful for accessing the field via an interface.
+func (v *__RecordAttendanceInput) GetHours() *float64 { return v.Hours }
 
 // __RefreshSessionInput is used internally by genqlient
 type __RefreshSessionInput struct {
@@ -3181,6 +3616,14 @@ func (v *__SearchInput) GetAfter() *string { return v.After }
 
 // GetFilter returns __SearchInput.Filter, and is useful for accessing the field via an interface.
 func (v *__SearchInput) GetFilter() *OpportunityFilter { return v.Filter }
+
+// __ShiftRosterInput is used internally by genqlient
+type __ShiftRosterInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __ShiftRosterInput.Id, and is useful for accessing the field via an interface.
+func (v *__ShiftRosterInput) GetId() string { return v.Id }
 
 // __SignUpInput is used internally by genqlient
 type __SignUpInput struct {
@@ -3249,6 +3692,47 @@ func AddOrganisationMember(
 	}
 
 	data_ = &AddOrganisationMemberResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by AddShift.
+const AddShift_Operation = `
+mutation AddShift ($input: AddShiftInput!) {
+	addShift(input: $input) {
+		shift {
+			id
+			startsAt
+			endsAt
+			timeZone
+			capacity
+			confirmedCount
+		}
+	}
+}
+`
+
+func AddShift(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input AddShiftInput,
+) (data_ *AddShiftResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "AddShift",
+		Query:  AddShift_Operation,
+		Variables: &__AddShiftInput{
+			Input: input,
+		},
+	}
+
+	data_ = &AddShiftResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -3374,6 +3858,49 @@ func CreateCalendarFeed(
 	}
 
 	data_ = &CreateCalendarFeedResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by CreateOpportunity.
+const CreateOpportunity_Operation = `
+mutation CreateOpportunity ($input: CreateOpportunityInput!) {
+	createOpportunity(input: $input) {
+		opportunity {
+			id
+			title
+			status
+		}
+		warnings {
+			code
+			message
+			field
+		}
+	}
+}
+`
+
+func CreateOpportunity(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	input CreateOpportunityInput,
+) (data_ *CreateOpportunityResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "CreateOpportunity",
+		Query:  CreateOpportunity_Operation,
+		Variables: &__CreateOpportunityInput{
+			Input: input,
+		},
+	}
+
+	data_ = &CreateOpportunityResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -3986,6 +4513,43 @@ func Organisation(
 	return data_, err_
 }
 
+// The mutation executed by PublishOpportunity.
+const PublishOpportunity_Operation = `
+mutation PublishOpportunity ($id: ID!) {
+	publishOpportunity(id: $id) {
+		opportunity {
+			id
+			status
+		}
+	}
+}
+`
+
+func PublishOpportunity(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *PublishOpportunityResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "PublishOpportunity",
+		Query:  PublishOpportunity_Operation,
+		Variables: &__PublishOpportunityInput{
+			Id: id,
+		},
+	}
+
+	data_ = &PublishOpportunityResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The query executed by RecommendedOpportunities.
 const RecommendedOpportunities_Operation = `
 query RecommendedOpportunities ($first: Int, $after: String) {
@@ -4050,6 +4614,49 @@ func RecommendedOpportunities(
 	}
 
 	data_ = &RecommendedOpportunitiesResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by RecordAttendance.
+const RecordAttendance_Operation = `
+mutation RecordAttendance ($signupId: ID!, $attended: Boolean!, $hours: Float) {
+	recordAttendance(signupId: $signupId, attended: $attended, hours: $hours) {
+		signup {
+			id
+			status
+			hours
+			hoursConfirmed
+		}
+	}
+}
+`
+
+func RecordAttendance(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	signupId string,
+	attended bool,
+	hours *float64,
+) (data_ *RecordAttendanceResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RecordAttendance",
+		Query:  RecordAttendance_Operation,
+		Variables: &__RecordAttendanceInput{
+			SignupId: signupId,
+			Attended: attended,
+			Hours:    hours,
+		},
+	}
+
+	data_ = &RecordAttendanceResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -4243,6 +4850,59 @@ func Search(
 	}
 
 	data_ = &SearchResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by ShiftRoster.
+const ShiftRoster_Operation = `
+query ShiftRoster ($id: ID!) {
+	shift(id: $id) {
+		id
+		startsAt
+		endsAt
+		timeZone
+		capacity
+		confirmedCount
+		waitlistCount
+		signups {
+			id
+			status
+			waitlistPosition
+			hours
+			hoursConfirmed
+			checkedInAt
+			volunteer {
+				displayName
+				email
+			}
+		}
+	}
+}
+`
+
+// The coordinator's roster of one shift: who is signed up, waiting or done.
+func ShiftRoster(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *ShiftRosterResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ShiftRoster",
+		Query:  ShiftRoster_Operation,
+		Variables: &__ShiftRosterInput{
+			Id: id,
+		},
+	}
+
+	data_ = &ShiftRosterResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
