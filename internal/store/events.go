@@ -58,10 +58,14 @@ func (r *Events) EventsOf(ctx context.Context, field, value string) ([]engagemen
 		return nil, err
 	}
 	out := make([]engagement.Event, len(docs))
-	for i, d := range docs {
-		out[i] = engagement.Event{Kind: engagement.Kind(d.Kind), At: d.At, UserID: d.UserID, ActorID: d.ActorID,
-			OrganisationID: d.OrganisationID, OpportunityID: d.OpportunityID, ShiftID: d.ShiftID, SignupID: d.SignupID,
-			GroupID: d.GroupID, MeetingID: d.MeetingID, ModuleID: d.ModuleID, Count: d.Count, Hours: d.Hours}
+	for i := range docs {
+		out[i] = docs[i].event()
 	}
 	return out, nil
+}
+
+func (d *eventDoc) event() engagement.Event {
+	return engagement.Event{Kind: engagement.Kind(d.Kind), At: d.At, UserID: d.UserID, ActorID: d.ActorID,
+		OrganisationID: d.OrganisationID, OpportunityID: d.OpportunityID, ShiftID: d.ShiftID, SignupID: d.SignupID,
+		GroupID: d.GroupID, MeetingID: d.MeetingID, ModuleID: d.ModuleID, Count: d.Count, Hours: d.Hours}
 }
