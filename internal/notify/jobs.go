@@ -16,6 +16,9 @@ type Stores struct {
 	Staff       Staff
 	// Meetings lists who attends self-help group meetings; nil leaves their reminders out.
 	Meetings GroupMeetings
+	// Expirations lists training completions and credentials that end soon; nil leaves their
+	// reminders out.
+	Expirations Expirations
 }
 
 // Jobs are the notification service and its periodic jobs.
@@ -27,6 +30,8 @@ type Jobs struct {
 	Digest    *Digest
 	// MeetingReminders is nil without Stores.Meetings.
 	MeetingReminders *MeetingReminders
+	// ExpiryReminders is nil without Stores.Expirations.
+	ExpiryReminders *ExpiryReminders
 }
 
 // NewJobs wires the service and jobs with default settings. sender nil disables e-mail;
@@ -44,6 +49,9 @@ func NewJobs(st Stores, sender Sender, owner string, log *slog.Logger) Jobs {
 	}
 	if st.Meetings != nil {
 		j.MeetingReminders = NewMeetingReminders(svc, st.Meetings)
+	}
+	if st.Expirations != nil {
+		j.ExpiryReminders = NewExpiryReminders(svc, st.Expirations)
 	}
 	return j
 }

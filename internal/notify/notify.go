@@ -71,6 +71,12 @@ const (
 	MeetingReminderNeutral Kind = "MEETING_REMINDER_NEUTRAL"
 	// CoordinatorDigest lists an organisation's shifts of the next two weeks with open places.
 	CoordinatorDigest Kind = "COORDINATOR_DIGEST"
+	// TrainingExpiring and CredentialExpiring tell a volunteer that a completion or a verified
+	// credential ends within 30 days; the ...Staff kinds tell the organisation's coordinators.
+	TrainingExpiring        Kind = "TRAINING_EXPIRING"
+	TrainingExpiringStaff   Kind = "TRAINING_EXPIRING_STAFF"
+	CredentialExpiring      Kind = "CREDENTIAL_EXPIRING"
+	CredentialExpiringStaff Kind = "CREDENTIAL_EXPIRING_STAFF"
 )
 
 // Message is one notification to one user on one channel.

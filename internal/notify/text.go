@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/opportunity"
 )
 
 // Data fills a message's template.
@@ -21,12 +22,33 @@ type Data struct {
 	Reason string
 	// Items are the shifts a coordinator digest lists.
 	Items []DigestItem
+	// Until is when a completion or credential ends; Person is the volunteer it belongs to
+	// (in messages to coordinators); Credential is a credential kind.
+	Until      time.Time
+	Person     string
+	Credential string
 }
 
 // The texts are plain and calm: they say what happened and what the person may do, without
 // pressure, and address everyone alike.
 var texts = map[account.Locale]map[Kind][2]string{
 	account.LocaleDE: {
+		TrainingExpiring: {`Schulung läuft bald ab: {{.Title}}`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+Ihr Abschluss der Schulung „{{.Title}}“ gilt bis {{day .Until}}. Danach können Sie Aufgaben, die diese Schulung voraussetzen, nicht mehr übernehmen. Wenn Sie mögen, frischen Sie die Schulung vorher in der App auf.`},
+		TrainingExpiringStaff: {`Schulung läuft bald ab: {{.Title}} ({{.Person}})`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+der Abschluss der Schulung „{{.Title}}“ von {{.Person}} gilt bis {{day .Until}}. Danach kann {{.Person}} Aufgaben, die diese Schulung voraussetzen, nicht mehr übernehmen, bis die Schulung aufgefrischt ist.`},
+		CredentialExpiring: {`Nachweis läuft bald ab: {{credential .Credential}}`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+Ihr Nachweis „{{credential .Credential}}“, den Ihre Organisation gesehen hat, gilt bis {{day .Until}}. Bitte legen Sie der Organisation rechtzeitig einen neuen vor, damit Sie Aufgaben, die ihn voraussetzen, weiter übernehmen können.`},
+		CredentialExpiringStaff: {`Nachweis läuft bald ab: {{credential .Credential}} ({{.Person}})`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+der Nachweis „{{credential .Credential}}“ von {{.Person}} gilt bis {{day .Until}}. Bitte sprechen Sie {{.Person}} rechtzeitig auf einen neuen an.`},
 		Invitation: {`Einladung: {{.Title}}`,
 			`Guten Tag{{with .Name}} {{.}}{{end}},
 
@@ -79,6 +101,22 @@ der Termin{{if not .Start.IsZero}} {{when .Start}}{{end}} für „{{.Title}}“ 
 Die Organisation schreibt dazu: {{.}}{{end}}`},
 	},
 	account.LocaleEN: {
+		TrainingExpiring: {`Training ends soon: {{.Title}}`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+your completion of the training “{{.Title}}” is valid until {{day .Until}}. After that you cannot take tasks that require it. If you like, renew the training in the app before then.`},
+		TrainingExpiringStaff: {`Training ends soon: {{.Title}} ({{.Person}})`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+{{.Person}}'s completion of the training “{{.Title}}” is valid until {{day .Until}}. After that {{.Person}} cannot take tasks that require it until the training is renewed.`},
+		CredentialExpiring: {`Credential ends soon: {{credential .Credential}}`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+your {{credential .Credential}}, as seen by your organisation, is valid until {{day .Until}}. Please show the organisation a new one in time, so that you can keep taking tasks that require it.`},
+		CredentialExpiringStaff: {`Credential ends soon: {{credential .Credential}} ({{.Person}})`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+{{.Person}}'s {{credential .Credential}} is valid until {{day .Until}}. Please ask {{.Person}} for a new one in time.`},
 		Invitation: {`Invitation: {{.Title}}`,
 			`Hello{{with .Name}} {{.}}{{end}},
 
@@ -162,12 +200,32 @@ func When(t time.Time, loc account.Locale) string {
 		t.Year(), t.Format("15:04"), zone)
 }
 
+// Day formats the calendar day of t in German time: "4. Mai 2030" or "4 May 2030". A
+// validity that ends at midnight names the last day it counts.
+func Day(t time.Time, loc account.Locale) string {
+	d := t.In(berlin).Add(-time.Nanosecond)
+	if loc == account.LocaleEN {
+		return fmt.Sprintf("%d %s %d", d.Day(), d.Month(), d.Year())
+	}
+	return fmt.Sprintf("%d. %s %d", d.Day(), monthsDE[d.Month()-1], d.Year())
+}
+
+var berlin = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
 type compiled struct{ title, body *template.Template }
 
 var templates = func() map[account.Locale]map[Kind]compiled {
 	out := map[account.Locale]map[Kind]compiled{}
 	for loc, kinds := range texts {
-		funcs := template.FuncMap{"when": func(t time.Time) string { return When(t, loc) }}
+		funcs := template.FuncMap{"when": func(t time.Time) string { return When(t, loc) },
+			"day":        func(t time.Time) string { return Day(t, loc) },
+			"credential": func(kind string) string { return opportunity.CredentialLabel(kind, loc != account.LocaleEN) }}
 		out[loc] = map[Kind]compiled{}
 		for kind, tt := range kinds {
 			out[loc][kind] = compiled{

@@ -24,6 +24,11 @@ type Platform struct {
 	GroupMeetings interface {
 		Expand(ctx context.Context) (int64, error)
 	}
+	// Training deletes credentials after the volunteer's inactivity in the organisation and
+	// past quiz attempts (training.Service.Prune); idempotent.
+	Training interface {
+		Prune(ctx context.Context) (int64, error)
+	}
 }
 
 // Job names, for `worker run JOB`.
@@ -38,6 +43,8 @@ const (
 	JobDigest             = "coordinator-digest"
 	JobMeetingReminders   = "meeting-reminders"
 	JobExpandMeetings     = "expand-group-meetings"
+	JobExpiryReminders    = "expiry-reminders"
+	JobPruneTraining      = "prune-credentials"
 )
 
 // How long lease claims and run records are kept. Two processes running the frequent jobs
@@ -74,6 +81,13 @@ func Jobs(p Platform) []Job {
 	}
 	if n := p.Notify; n.MeetingReminders != nil {
 		jobs = append(jobs, Job{Name: JobMeetingReminders, Spec: "@every 1m", Run: n.MeetingReminders.Run})
+	}
+	if n := p.Notify; n.ExpiryReminders != nil {
+		// Keyed per completion or credential and recipient: a re-run or a second worker adds nothing.
+		jobs = append(jobs, Job{Name: JobExpiryReminders, Spec: "@every 1h", Run: n.ExpiryReminders.Run})
+	}
+	if p.Training != nil {
+		jobs = append(jobs, Job{Name: JobPruneTraining, Spec: "@every 6h", Run: p.Training.Prune})
 	}
 	if p.GroupMeetings != nil {
 		jobs = append(jobs, Job{Name: JobExpandMeetings, Spec: "@every 6h", Run: p.GroupMeetings.Expand})
