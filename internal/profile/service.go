@@ -13,6 +13,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/input"
+	"github.com/mitwirken/mitwirken/internal/keylock"
 )
 
 // Limits and defaults.
@@ -68,6 +69,11 @@ type Service struct {
 
 	mu  sync.RWMutex
 	all map[string]Profile // nil until Load
+
+	// contact records changes of the contact switch as consent decisions (package consent).
+	contact ContactConsent
+	// locks serialise the writes of one profile (the owner and the consent service).
+	locks keylock.Map
 }
 
 // NewService returns a profile service.
@@ -129,12 +135,20 @@ func (s *Service) Update(ctx context.Context, actor auth.Actor, in Input) (Profi
 	if !actor.Authenticated() {
 		return Profile{}, errs.E(errs.Unauthenticated, "sign in first")
 	}
+	unlock := s.locks.Lock(actor.UserID)
+	defer unlock()
 	p, err := s.Of(ctx, actor.UserID)
 	if err != nil {
 		return Profile{}, err
 	}
+	wasContactable := p.Contactable
 	if err := in.apply(&p); err != nil {
 		return Profile{}, err
+	}
+	if p.Contactable != wasContactable && s.contact != nil {
+		if err := s.contact.RecordContact(ctx, actor.UserID, p.Contactable); err != nil {
+			return Profile{}, err
+		}
 	}
 	p.UpdatedAt = s.now()
 	if err := s.repo.Put(ctx, p); err != nil {

@@ -48,6 +48,8 @@ type Service struct {
 	book           *book
 	// watcher is told when places on an opportunity's shifts change (the catalog).
 	watcher opportunity.Watcher
+	// admission keeps erased accounts out and checks ages (package privacy).
+	admission Admission
 	// exclusive is set when this process is the only writer of signups (the embedded store):
 	// the book is then preloaded and trusted; otherwise it is refreshed from the store before
 	// every decision and the store's unique keys settle races between processes.
@@ -172,6 +174,11 @@ func (s *Service) signUp(ctx context.Context, sh opportunity.Shift, o opportunit
 	if err := s.checkOpen(sh, o); err != nil {
 		return Signup{}, err
 	}
+	release, err := s.admit(ctx, userID, o)
+	if err != nil {
+		return Signup{}, err
+	}
+	defer release()
 	unlock := s.volunteerLocks.Lock(sh.ID + "|" + userID)
 	defer unlock()
 	for attempt := 0; ; attempt++ {
