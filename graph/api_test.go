@@ -21,6 +21,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
+	"github.com/mitwirken/mitwirken/internal/privacy"
 	"github.com/mitwirken/mitwirken/internal/profile"
 	"github.com/mitwirken/mitwirken/internal/replay"
 	"github.com/mitwirken/mitwirken/internal/schedule"
@@ -43,6 +44,8 @@ type api struct {
 	events    *engagement.Recorder
 	accounts  *account.Service
 	exclusive bool
+	services  graph.Services
+	log       *slog.Logger
 }
 
 // eventsOf returns the recorded events whose field has the value, once all are written.
@@ -133,9 +136,13 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 		feed.Run(feedCtx, cat, 100*time.Millisecond)
 	}()
 	t.Cleanup(func() { stopFeed(); <-feedDone })
+	priv, consents, auditLog := privacy.Wire(privacy.Domains{Accounts: accounts, Organisations: orgs, Opportunities: opps,
+		Signups: signups, Profiles: profiles, Inbox: inbox, Notify: notifications, Records: st.PrivacyRecords(),
+		FlushEvents: events.Flush}, st.Consents(), st.Audit(), log)
 	r := &graph.Resolver{Svc: graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups,
 		Profiles: profiles, Discovery: disc, Inbox: inbox, Replays: replay.NewService(st.Replays()),
-		Notify: notifications, JobRuns: schedule.NewRunView(st.JobRuns(), accounts)}}
+		Notify: notifications, JobRuns: schedule.NewRunView(st.JobRuns(), accounts),
+		Privacy: priv, Consents: consents, Audit: auditLog}}
 	o := graph.Options{DevMode: true, MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second,
 		MaxDepth: 12, MaxComplexity: 1000, Logger: log, Tokens: tokens}
 	for _, f := range tune {
@@ -143,7 +150,8 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	}
 	srv := httptest.NewServer(graph.NewHandler(r, o))
 	t.Cleanup(srv.Close)
-	return &api{Client: gqltest.Client{URL: srv.URL}, store: st, logs: logs, url: srv.URL, tokens: tokens, commands: commands, events: events, accounts: accounts, exclusive: exclusive}
+	return &api{Client: gqltest.Client{URL: srv.URL}, store: st, logs: logs, url: srv.URL, tokens: tokens, commands: commands, events: events, accounts: accounts, exclusive: exclusive,
+		services: r.Svc, log: log}
 }
 
 type session struct {

@@ -2,11 +2,14 @@ package graph
 
 import (
 	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/audit"
 	"github.com/mitwirken/mitwirken/internal/calendar"
+	"github.com/mitwirken/mitwirken/internal/consent"
 	"github.com/mitwirken/mitwirken/internal/discovery"
 	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
+	"github.com/mitwirken/mitwirken/internal/privacy"
 	"github.com/mitwirken/mitwirken/internal/profile"
 	"github.com/mitwirken/mitwirken/internal/replay"
 	"github.com/mitwirken/mitwirken/internal/schedule"
@@ -37,4 +40,7 @@ type Services struct {
 	Replays       *replay.Service
 	Notify        *notify.Service
 	JobRuns       *schedule.RunView
+	Privacy       *privacy.Service
+	Consents      *consent.Service
+	Audit         *audit.Service
 }

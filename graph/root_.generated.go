@@ -10,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/mitwirken/mitwirken/graph/model"
+	"github.com/mitwirken/mitwirken/internal/consent"
 	"github.com/mitwirken/mitwirken/internal/organisation"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -23,6 +24,9 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AuditEntry() AuditEntryResolver
+	ConsentRecord() ConsentRecordResolver
+	ConsentState() ConsentStateResolver
 	HoursTotal() HoursTotalResolver
 	JobRun() JobRunResolver
 	Mutation() MutationResolver
@@ -36,6 +40,7 @@ type ResolverRoot interface {
 	Signup() SignupResolver
 	Subscription() SubscriptionResolver
 	User() UserResolver
+	VolunteerContact() VolunteerContactResolver
 	VolunteerProfile() VolunteerProfileResolver
 }
 
@@ -43,6 +48,25 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AuditEntry struct {
+		Action  func(childComplexity int) int
+		Actor   func(childComplexity int) int
+		At      func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Reason  func(childComplexity int) int
+		Subject func(childComplexity int) int
+	}
+
+	AuditEntryConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	AuditEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	AuthPayload struct {
 		AccessToken          func(childComplexity int) int
 		AccessTokenExpiresAt func(childComplexity int) int
@@ -58,6 +82,34 @@ type ComplexityRoot struct {
 
 	CalendarFeedPayload struct {
 		Path func(childComplexity int) int
+	}
+
+	ConsentOverview struct {
+		History func(childComplexity int) int
+		States  func(childComplexity int) int
+	}
+
+	ConsentPayload struct {
+		Consent func(childComplexity int) int
+	}
+
+	ConsentRecord struct {
+		At              func(childComplexity int) int
+		Granted         func(childComplexity int) int
+		Method          func(childComplexity int) int
+		Note            func(childComplexity int) int
+		Purpose         func(childComplexity int) int
+		RecordedByStaff func(childComplexity int) int
+		Version         func(childComplexity int) int
+	}
+
+	ConsentState struct {
+		At             func(childComplexity int) int
+		CurrentVersion func(childComplexity int) int
+		Granted        func(childComplexity int) int
+		Purpose        func(childComplexity int) int
+		Renew          func(childComplexity int) int
+		Version        func(childComplexity int) int
 	}
 
 	HoursTotal struct {
@@ -100,6 +152,9 @@ type ComplexityRoot struct {
 		CreateOpportunity             func(childComplexity int, input model.CreateOpportunityInput) int
 		CreateOrganisation            func(childComplexity int, input model.CreateOrganisationInput) int
 		DeclineSignup                 func(childComplexity int, signupID string) int
+		DeleteMyAccount               func(childComplexity int, password string) int
+		EraseVolunteer                func(childComplexity int, organisationID string, userID string, reason string) int
+		GiveConsent                   func(childComplexity int, purpose consent.Purpose, version int) int
 		InviteVolunteer               func(childComplexity int, shiftID string, volunteerID string) int
 		LogHours                      func(childComplexity int, signupID string, hours float64) int
 		Login                         func(childComplexity int, input model.LoginInput) int
@@ -117,6 +172,7 @@ type ComplexityRoot struct {
 		UpdateOpportunity             func(childComplexity int, id string, input model.UpdateOpportunityInput) int
 		UpdateShift                   func(childComplexity int, id string, input model.UpdateShiftInput) int
 		UpdateVolunteerProfile        func(childComplexity int, input model.VolunteerProfileInput) int
+		WithdrawConsent               func(childComplexity int, purpose consent.Purpose) int
 	}
 
 	Notification struct {
@@ -236,8 +292,11 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AuditLog                 func(childComplexity int, organisationID string, first *int, after *string) int
+		ExportMyData             func(childComplexity int) int
 		JobRuns                  func(childComplexity int, job *string, first *int) int
 		Me                       func(childComplexity int) int
+		MyConsents               func(childComplexity int) int
 		MyHours                  func(childComplexity int, year *int) int
 		MySignups                func(childComplexity int, first *int, after *string) int
 		NotificationPreferences  func(childComplexity int) int
@@ -250,6 +309,7 @@ type ComplexityRoot struct {
 		Shift                    func(childComplexity int, id string) int
 		SuggestedVolunteers      func(childComplexity int, shiftID string, first *int) int
 		Vocabulary               func(childComplexity int) int
+		VolunteerContact         func(childComplexity int, organisationID string, userID string, reason string) int
 	}
 
 	SearchResultConnection struct {
@@ -318,12 +378,13 @@ type ComplexityRoot struct {
 	}
 
 	User struct {
-		DisplayName func(childComplexity int) int
-		Email       func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Locale      func(childComplexity int) int
-		Memberships func(childComplexity int) int
-		Profile     func(childComplexity int) int
+		ConsentRequired func(childComplexity int) int
+		DisplayName     func(childComplexity int) int
+		Email           func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Locale          func(childComplexity int) int
+		Memberships     func(childComplexity int) int
+		Profile         func(childComplexity int) int
 	}
 
 	Vocabulary struct {
@@ -340,6 +401,13 @@ type ComplexityRoot struct {
 	Volunteer struct {
 		DisplayName func(childComplexity int) int
 		Email       func(childComplexity int) int
+	}
+
+	VolunteerContact struct {
+		DisplayName func(childComplexity int) int
+		Email       func(childComplexity int) int
+		Phone       func(childComplexity int) int
+		UserID      func(childComplexity int) int
 	}
 
 	VolunteerProfile struct {
@@ -385,6 +453,69 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AuditEntry.action":
+		if e.ComplexityRoot.AuditEntry.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Action(childComplexity), true
+	case "AuditEntry.actor":
+		if e.ComplexityRoot.AuditEntry.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Actor(childComplexity), true
+	case "AuditEntry.at":
+		if e.ComplexityRoot.AuditEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.id":
+		if e.ComplexityRoot.AuditEntry.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.ID(childComplexity), true
+	case "AuditEntry.reason":
+		if e.ComplexityRoot.AuditEntry.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Reason(childComplexity), true
+	case "AuditEntry.subject":
+		if e.ComplexityRoot.AuditEntry.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Subject(childComplexity), true
+
+	case "AuditEntryConnection.edges":
+		if e.ComplexityRoot.AuditEntryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.Edges(childComplexity), true
+	case "AuditEntryConnection.pageInfo":
+		if e.ComplexityRoot.AuditEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.PageInfo(childComplexity), true
+
+	case "AuditEntryEdge.cursor":
+		if e.ComplexityRoot.AuditEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Cursor(childComplexity), true
+	case "AuditEntryEdge.node":
+		if e.ComplexityRoot.AuditEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
 	case "AuthPayload.accessToken":
 		if e.ComplexityRoot.AuthPayload.AccessToken == nil {
@@ -436,6 +567,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CalendarFeedPayload.Path(childComplexity), true
+
+	case "ConsentOverview.history":
+		if e.ComplexityRoot.ConsentOverview.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentOverview.History(childComplexity), true
+	case "ConsentOverview.states":
+		if e.ComplexityRoot.ConsentOverview.States == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentOverview.States(childComplexity), true
+
+	case "ConsentPayload.consent":
+		if e.ComplexityRoot.ConsentPayload.Consent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentPayload.Consent(childComplexity), true
+
+	case "ConsentRecord.at":
+		if e.ComplexityRoot.ConsentRecord.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentRecord.At(childComplexity), true
+	case "ConsentRecord.granted":
+		if e.ComplexityRoot.ConsentRecord.Granted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentRecord.Granted(childComplexity), true
+	case "ConsentRecord.method":
+		if e.ComplexityRoot.ConsentRecord.Method == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentRecord.Method(childComplexity), true
+	case "ConsentRecord.note":
+		if e.ComplexityRoot.ConsentRecord.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentRecord.Note(childComplexity), true
+	case "ConsentRecord.purpose":
+		if e.ComplexityRoot.ConsentRecord.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentRecord.Purpose(childComplexity), true
+	case "ConsentRecord.recordedByStaff":
+		if e.ComplexityRoot.ConsentRecord.RecordedByStaff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentRecord.RecordedByStaff(childComplexity), true
+	case "ConsentRecord.version":
+		if e.ComplexityRoot.ConsentRecord.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentRecord.Version(childComplexity), true
+
+	case "ConsentState.at":
+		if e.ComplexityRoot.ConsentState.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentState.At(childComplexity), true
+	case "ConsentState.currentVersion":
+		if e.ComplexityRoot.ConsentState.CurrentVersion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentState.CurrentVersion(childComplexity), true
+	case "ConsentState.granted":
+		if e.ComplexityRoot.ConsentState.Granted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentState.Granted(childComplexity), true
+	case "ConsentState.purpose":
+		if e.ComplexityRoot.ConsentState.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentState.Purpose(childComplexity), true
+	case "ConsentState.renew":
+		if e.ComplexityRoot.ConsentState.Renew == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentState.Renew(childComplexity), true
+	case "ConsentState.version":
+		if e.ComplexityRoot.ConsentState.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConsentState.Version(childComplexity), true
 
 	case "HoursTotal.hours":
 		if e.ComplexityRoot.HoursTotal.Hours == nil {
@@ -663,6 +894,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeclineSignup(childComplexity, args["signupId"].(string)), true
+	case "Mutation.deleteMyAccount":
+		if e.ComplexityRoot.Mutation.DeleteMyAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMyAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteMyAccount(childComplexity, args["password"].(string)), true
+	case "Mutation.eraseVolunteer":
+		if e.ComplexityRoot.Mutation.EraseVolunteer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_eraseVolunteer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EraseVolunteer(childComplexity, args["organisationId"].(string), args["userId"].(string), args["reason"].(string)), true
+	case "Mutation.giveConsent":
+		if e.ComplexityRoot.Mutation.GiveConsent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_giveConsent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.GiveConsent(childComplexity, args["purpose"].(consent.Purpose), args["version"].(int)), true
 	case "Mutation.inviteVolunteer":
 		if e.ComplexityRoot.Mutation.InviteVolunteer == nil {
 			break
@@ -845,6 +1109,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateVolunteerProfile(childComplexity, args["input"].(model.VolunteerProfileInput)), true
+	case "Mutation.withdrawConsent":
+		if e.ComplexityRoot.Mutation.WithdrawConsent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawConsent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawConsent(childComplexity, args["purpose"].(consent.Purpose)), true
 
 	case "Notification.body":
 		if e.ComplexityRoot.Notification.Body == nil {
@@ -1270,6 +1545,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["organisationId"].(string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.exportMyData":
+		if e.ComplexityRoot.Query.ExportMyData == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.ExportMyData(childComplexity), true
+
 	case "Query.jobRuns":
 		if e.ComplexityRoot.Query.JobRuns == nil {
 			break
@@ -1287,6 +1580,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.myConsents":
+		if e.ComplexityRoot.Query.MyConsents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MyConsents(childComplexity), true
 	case "Query.myHours":
 		if e.ComplexityRoot.Query.MyHours == nil {
 			break
@@ -1409,6 +1708,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Vocabulary(childComplexity), true
+	case "Query.volunteerContact":
+		if e.ComplexityRoot.Query.VolunteerContact == nil {
+			break
+		}
+
+		args, err := ec.field_Query_volunteerContact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VolunteerContact(childComplexity, args["organisationId"].(string), args["userId"].(string), args["reason"].(string)), true
 
 	case "SearchResultConnection.edges":
 		if e.ComplexityRoot.SearchResultConnection.Edges == nil {
@@ -1647,6 +1957,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.NotificationAdded(childComplexity), true
 
+	case "User.consentRequired":
+		if e.ComplexityRoot.User.ConsentRequired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.ConsentRequired(childComplexity), true
 	case "User.displayName":
 		if e.ComplexityRoot.User.DisplayName == nil {
 			break
@@ -1728,6 +2044,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Volunteer.Email(childComplexity), true
+
+	case "VolunteerContact.displayName":
+		if e.ComplexityRoot.VolunteerContact.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerContact.DisplayName(childComplexity), true
+	case "VolunteerContact.email":
+		if e.ComplexityRoot.VolunteerContact.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerContact.Email(childComplexity), true
+	case "VolunteerContact.phone":
+		if e.ComplexityRoot.VolunteerContact.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerContact.Phone(childComplexity), true
+	case "VolunteerContact.userId":
+		if e.ComplexityRoot.VolunteerContact.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerContact.UserID(childComplexity), true
 
 	case "VolunteerProfile.accessibilityNeeds":
 		if e.ComplexityRoot.VolunteerProfile.AccessibilityNeeds == nil {
@@ -2443,6 +2784,124 @@ type OrganisationMembership {
   role: OrganisationRole!
 }
 `, BuiltIn: false},
+	{Name: "../schema/privacy.graphqls", Input: `extend type Query {
+  "Everything held about the caller as one JSON document with a schemaVersion and a section per domain. Also downloadable as a file: GET /me/export.json with the same bearer token."
+  exportMyData: String!
+  "The caller's consents: the current state of every purpose and the whole history."
+  myConsents: ConsentOverview!
+  "Who accessed volunteers' contact details, resolved pseudonyms or erased accounts in the organisation, newest first (the organisation's staff)."
+  auditLog(organisationId: ID!, first: Int, after: String): AuditEntryConnection!
+  "A volunteer's contact details for staff of an organisation the volunteer dealt with. The access is logged with the reason; the volunteer sees it in their export."
+  volunteerContact(organisationId: ID!, userId: ID!, reason: String!): VolunteerContact!
+}
+
+extend type Mutation {
+  "Erases the caller's account after checking the password: personal data is deleted everywhere; signups, hours and statistics keep counting an anonymous volunteer. A wrong password is an error on the field password and changes nothing."
+  deleteMyAccount(password: String!): Boolean!
+  "Erases a volunteer's account on their request (staff of an organisation the volunteer dealt with); logged with the reason."
+  eraseVolunteer(organisationId: ID!, userId: ID!, reason: String!): Boolean!
+  "Agrees to the text of a purpose in the version shown (it must be the current one)."
+  giveConsent(purpose: ConsentPurpose!, version: Int!): ConsentPayload!
+  "Withdraws a consent; it takes effect at once (e.g. no more invitations after COORDINATOR_CONTACT is withdrawn)."
+  withdrawConsent(purpose: ConsentPurpose!): ConsentPayload!
+}
+
+extend type User {
+  "The consents the user must give (again) because the text is new or changed; only for the user themself."
+  consentRequired: [ConsentState!]
+}
+
+"What a consent is for."
+enum ConsentPurpose {
+  "The terms of use."
+  TERMS
+  "Processing of the profile for matching and statistics."
+  PROCESSING
+  "Being suggested to and invited by coordinators."
+  COORDINATOR_CONTACT
+  "Messages by e-mail."
+  EMAIL
+  "Push messages."
+  PUSH
+  "A parent's or guardian's consent for a volunteer under 16 (recorded by staff)."
+  PARENTAL
+  "The consent of a person whom staff registered and act for (recorded by staff)."
+  PROXY
+}
+
+"How a consent was given."
+enum ConsentMethod {
+  APP
+  IN_PERSON
+  PHONE
+  WRITTEN
+}
+
+"The current standing of one purpose."
+type ConsentState {
+  purpose: ConsentPurpose!
+  granted: Boolean!
+  "The version agreed to or withdrawn last; 0 when never asked."
+  version: Int!
+  currentVersion: Int!
+  at: DateTime
+  "The user must agree (again): a required text, or a newer version of a text they agreed to."
+  renew: Boolean!
+}
+
+"One decision in the consent history, which is never changed."
+type ConsentRecord {
+  purpose: ConsentPurpose!
+  version: Int!
+  granted: Boolean!
+  method: ConsentMethod!
+  "Set when staff recorded it for the person."
+  recordedByStaff: Boolean!
+  note: String
+  at: DateTime!
+}
+
+type ConsentOverview {
+  states: [ConsentState!]!
+  history: [ConsentRecord!]!
+}
+
+type ConsentPayload {
+  consent: ConsentState!
+}
+
+"An access to personal data, recorded when it happened."
+type AuditEntry {
+  id: ID!
+  at: DateTime!
+  "CONTACT_VIEWED, RESOLVE_PSEUDONYM, VOLUNTEER_ERASED, PROXY_REGISTERED or CALL_LIST_EXPORTED."
+  action: String!
+  reason: String
+  "Who acted; null once their account is erased."
+  actor: User
+  "Whom it was about; null once their account is erased."
+  subject: User
+}
+
+type AuditEntryEdge {
+  cursor: String!
+  node: AuditEntry!
+}
+
+type AuditEntryConnection {
+  edges: [AuditEntryEdge!]!
+  pageInfo: PageInfo!
+}
+
+"A volunteer's contact details, for staff with a reason."
+type VolunteerContact {
+  userId: ID!
+  displayName: String!
+  email: String
+  "For people registered without a smartphone."
+  phone: String
+}
+`, BuiltIn: false},
 	{Name: "../schema/profile.graphqls", Input: `extend type Mutation {
   "Changes the caller's volunteer profile; fields left out stay as they are."
   updateVolunteerProfile(input: VolunteerProfileInput!): User!
@@ -2644,6 +3103,44 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEntry_id(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEntry_at(ctx, field)
+	case "action":
+		return ec.fieldContext_AuditEntry_action(ctx, field)
+	case "reason":
+		return ec.fieldContext_AuditEntry_reason(ctx, field)
+	case "actor":
+		return ec.fieldContext_AuditEntry_actor(ctx, field)
+	case "subject":
+		return ec.fieldContext_AuditEntry_subject(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditEntryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEntryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEntryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_AuthPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "accessToken":
@@ -2676,6 +3173,62 @@ func (ec *executionContext) childFields_CalendarFeedPayload(ctx context.Context,
 		return ec.fieldContext_CalendarFeedPayload_path(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CalendarFeedPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentOverview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "states":
+		return ec.fieldContext_ConsentOverview_states(ctx, field)
+	case "history":
+		return ec.fieldContext_ConsentOverview_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentOverview", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "consent":
+		return ec.fieldContext_ConsentPayload_consent(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "purpose":
+		return ec.fieldContext_ConsentRecord_purpose(ctx, field)
+	case "version":
+		return ec.fieldContext_ConsentRecord_version(ctx, field)
+	case "granted":
+		return ec.fieldContext_ConsentRecord_granted(ctx, field)
+	case "method":
+		return ec.fieldContext_ConsentRecord_method(ctx, field)
+	case "recordedByStaff":
+		return ec.fieldContext_ConsentRecord_recordedByStaff(ctx, field)
+	case "note":
+		return ec.fieldContext_ConsentRecord_note(ctx, field)
+	case "at":
+		return ec.fieldContext_ConsentRecord_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_ConsentState(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "purpose":
+		return ec.fieldContext_ConsentState_purpose(ctx, field)
+	case "granted":
+		return ec.fieldContext_ConsentState_granted(ctx, field)
+	case "version":
+		return ec.fieldContext_ConsentState_version(ctx, field)
+	case "currentVersion":
+		return ec.fieldContext_ConsentState_currentVersion(ctx, field)
+	case "at":
+		return ec.fieldContext_ConsentState_at(ctx, field)
+	case "renew":
+		return ec.fieldContext_ConsentState_renew(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ConsentState", field.Name)
 }
 
 func (ec *executionContext) childFields_HoursTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3096,6 +3649,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_locale(ctx, field)
 	case "memberships":
 		return ec.fieldContext_User_memberships(ctx, field)
+	case "consentRequired":
+		return ec.fieldContext_User_consentRequired(ctx, field)
 	case "profile":
 		return ec.fieldContext_User_profile(ctx, field)
 	}
@@ -3132,6 +3687,20 @@ func (ec *executionContext) childFields_Volunteer(ctx context.Context, field gra
 		return ec.fieldContext_Volunteer_email(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Volunteer", field.Name)
+}
+
+func (ec *executionContext) childFields_VolunteerContact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userId":
+		return ec.fieldContext_VolunteerContact_userId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_VolunteerContact_displayName(ctx, field)
+	case "email":
+		return ec.fieldContext_VolunteerContact_email(ctx, field)
+	case "phone":
+		return ec.fieldContext_VolunteerContact_phone(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VolunteerContact", field.Name)
 }
 
 func (ec *executionContext) childFields_VolunteerProfile(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -94,7 +94,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	baseCtx, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBase()
 	srv := &http.Server{
-		Handler:           routes(gql, calendarFeed(svc.Calendar, log), st, reg, cfg.DevMode, &draining),
+		Handler:           routes(gql, calendarFeed(svc.Calendar, log), graph.ExportHandler(&graph.Resolver{Svc: svc}, tokens, log), st, reg, cfg.DevMode, &draining),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },

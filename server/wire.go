@@ -15,6 +15,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
+	"github.com/mitwirken/mitwirken/internal/privacy"
 	"github.com/mitwirken/mitwirken/internal/profile"
 	"github.com/mitwirken/mitwirken/internal/replay"
 	"github.com/mitwirken/mitwirken/internal/schedule"
@@ -77,6 +78,9 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 		defer close(feedDone)
 		feed.Run(feedCtx, cat, time.Second)
 	}()
+	priv, consents, auditLog := privacy.Wire(privacy.Domains{Accounts: accounts, Organisations: orgs, Opportunities: opps,
+		Signups: signups, Profiles: profiles, Inbox: inbox, Notify: notifications, Records: st.PrivacyRecords(),
+		FlushEvents: events.Flush}, st.Consents(), st.Audit(), log)
 	closeAll := func() {
 		stopFeed()
 		<-feedDone
@@ -84,5 +88,6 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 	}
 	return graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups, Calendar: cal,
 		Profiles: profiles, Discovery: disc, Inbox: inbox, Replays: replay.NewService(st.Replays()),
-		Notify: notifications, JobRuns: schedule.NewRunView(st.JobRuns(), accounts)}, closeAll, nil
+		Notify: notifications, JobRuns: schedule.NewRunView(st.JobRuns(), accounts),
+		Privacy: priv, Consents: consents, Audit: auditLog}, closeAll, nil
 }

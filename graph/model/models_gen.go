@@ -11,6 +11,8 @@ import (
 
 	"github.com/mitwirken/mitwirken/graph/scalar"
 	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/audit"
+	"github.com/mitwirken/mitwirken/internal/consent"
 	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
@@ -27,6 +29,16 @@ type AddShiftInput struct {
 	Capacity int `json:"capacity"`
 	// IANA name; defaults to Europe/Berlin.
 	TimeZone *string `json:"timeZone,omitempty"`
+}
+
+type AuditEntryConnection struct {
+	Edges    []*AuditEntryEdge `json:"edges"`
+	PageInfo PageInfo          `json:"pageInfo"`
+}
+
+type AuditEntryEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   audit.Entry `json:"node"`
 }
 
 type AuthPayload struct {
@@ -55,6 +67,15 @@ type AvailabilityInput struct {
 type CalendarFeedPayload struct {
 	// Path of the feed on this server, e.g. /calendar/mwc_….ics; calendar apps subscribe to it (https:// or webcal://).
 	Path string `json:"path"`
+}
+
+type ConsentOverview struct {
+	States  []*consent.State  `json:"states"`
+	History []*consent.Record `json:"history"`
+}
+
+type ConsentPayload struct {
+	Consent consent.State `json:"consent"`
 }
 
 type CreateOpportunityInput struct {

@@ -1,0 +1,69 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/mitwirken/mitwirken/graph/model"
+	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/consent"
+	"github.com/mitwirken/mitwirken/internal/errs"
+)
+
+func consentPayload(st consent.State, err error) (*model.ConsentPayload, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &model.ConsentPayload{Consent: st}, nil
+}
+
+func consentOverview(states []consent.State, history []consent.Record, err error) (*model.ConsentOverview, error) {
+	if err != nil {
+		return nil, err
+	}
+	s, _ := pointers(states, nil)
+	h, _ := pointers(history, nil)
+	if h == nil {
+		h = []*consent.Record{}
+	}
+	return &model.ConsentOverview{States: s, History: h}, nil
+}
+
+const auditCursor = "audit"
+
+// auditLog lists a page of the organisation's audit log; one more entry than asked tells
+// whether there is a next page.
+func (r *Resolver) auditLog(ctx context.Context, orgID string, first *int, after *string) (*model.AuditEntryConnection, error) {
+	n, err := pageSize(first)
+	if err != nil {
+		return nil, err
+	}
+	before, err := decodeCursor(auditCursor, after)
+	if err != nil {
+		return nil, err
+	}
+	list, err := r.Svc.Audit.ListForOrganisation(ctx, viewer(ctx), orgID, n+1, before)
+	if err != nil {
+		return nil, err
+	}
+	hasNext := len(list) > n
+	if hasNext {
+		list = list[:n]
+	}
+	c := &model.AuditEntryConnection{Edges: make([]*model.AuditEntryEdge, len(list))}
+	last := ""
+	for i, e := range list {
+		last = encodeCursor(auditCursor, e.ID)
+		c.Edges[i] = &model.AuditEntryEdge{Cursor: last, Node: e}
+	}
+	c.PageInfo = pageInfo(hasNext, last)
+	return c, nil
+}
+
+// auditUser is a person named in an audit entry, or null when their account is gone.
+func auditUser(ctx context.Context, id string) (*account.User, error) {
+	u, err := load(ctx, loadersFrom(ctx).users, id)
+	if errs.Is(err, errs.NotFound) {
+		return nil, nil
+	}
+	return u, err
+}
