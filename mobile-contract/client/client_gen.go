@@ -325,6 +325,53 @@ type CheckInResponse struct {
 // GetCheckIn returns CheckInResponse.CheckIn, and is useful for accessing the field via an interface.
 func (v *CheckInResponse) GetCheckIn() CheckInCheckInSignupPayload { return v.CheckIn }
 
+// How a consent was given.
+type ConsentMethod string
+
+const (
+	ConsentMethodApp      ConsentMethod = "APP"
+	ConsentMethodInPerson ConsentMethod = "IN_PERSON"
+	ConsentMethodPhone    ConsentMethod = "PHONE"
+	ConsentMethodWritten  ConsentMethod = "WRITTEN"
+)
+
+var AllConsentMethod = []ConsentMethod{
+	ConsentMethodApp,
+	ConsentMethodInPerson,
+	ConsentMethodPhone,
+	ConsentMethodWritten,
+}
+
+// What a consent is for.
+type ConsentPurpose string
+
+const (
+	// The terms of use.
+	ConsentPurposeTerms ConsentPurpose = "TERMS"
+	// Processing of the profile for matching and statistics.
+	ConsentPurposeProcessing ConsentPurpose = "PROCESSING"
+	// Being suggested to and invited by coordinators.
+	ConsentPurposeCoordinatorContact ConsentPurpose = "COORDINATOR_CONTACT"
+	// Messages by e-mail.
+	ConsentPurposeEmail ConsentPurpose = "EMAIL"
+	// Push messages.
+	ConsentPurposePush ConsentPurpose = "PUSH"
+	// A parent's or guardian's consent for a volunteer under 16 (recorded by staff).
+	ConsentPurposeParental ConsentPurpose = "PARENTAL"
+	// The consent of a person whom staff registered and act for (recorded by staff).
+	ConsentPurposeProxy ConsentPurpose = "PROXY"
+)
+
+var AllConsentPurpose = []ConsentPurpose{
+	ConsentPurposeTerms,
+	ConsentPurposeProcessing,
+	ConsentPurposeCoordinatorContact,
+	ConsentPurposeEmail,
+	ConsentPurposePush,
+	ConsentPurposeParental,
+	ConsentPurposeProxy,
+}
+
 // CreateCalendarFeedCreateCalendarFeedCalendarFeedPayload includes the requested fields of the GraphQL type CalendarFeedPayload.
 type CreateCalendarFeedCreateCalendarFeedCalendarFeedPayload struct {
 	// Path of the feed on this server, e.g. /calendar/mwc_….ics; calendar apps subscribe to it (https:// or webcal://).
@@ -564,6 +611,82 @@ type CreateOrganisationResponse struct {
 // GetCreateOrganisation returns CreateOrganisationResponse.CreateOrganisation, and is useful for accessing the field via an interface.
 func (v *CreateOrganisationResponse) GetCreateOrganisation() CreateOrganisationCreateOrganisationOrganisationPayload {
 	return v.CreateOrganisation
+}
+
+// DeleteMyAccountResponse is returned by DeleteMyAccount on success.
+type DeleteMyAccountResponse struct {
+	// Erases the caller's account after checking the password: personal data is deleted everywhere; signups, hours and statistics keep counting an anonymous volunteer. A wrong password is an error on the field password and changes nothing.
+	DeleteMyAccount bool `json:"deleteMyAccount"`
+}
+
+// GetDeleteMyAccount returns DeleteMyAccountResponse.DeleteMyAccount, and is useful for accessing the field via an interface.
+func (v *DeleteMyAccountResponse) GetDeleteMyAccount() bool { return v.DeleteMyAccount }
+
+// ExportMyDataResponse is returned by ExportMyData on success.
+type ExportMyDataResponse struct {
+	// Everything held about the caller as one JSON document with a schemaVersion and a section per domain. Also downloadable as a file: GET /me/export.json with the same bearer token.
+	ExportMyData string `json:"exportMyData"`
+}
+
+// GetExportMyData returns ExportMyDataResponse.ExportMyData, and is useful for accessing the field via an interface.
+func (v *ExportMyDataResponse) GetExportMyData() string { return v.ExportMyData }
+
+// GiveConsentGiveConsentConsentPayload includes the requested fields of the GraphQL type ConsentPayload.
+type GiveConsentGiveConsentConsentPayload struct {
+	Consent GiveConsentGiveConsentConsentPayloadConsentConsentState `json:"consent"`
+}
+
+// GetConsent returns GiveConsentGiveConsentConsentPayload.Consent, and is useful for accessing the field via an interface.
+func (v *GiveConsentGiveConsentConsentPayload) GetConsent() GiveConsentGiveConsentConsentPayloadConsentConsentState {
+	return v.Consent
+}
+
+// GiveConsentGiveConsentConsentPayloadConsentConsentState includes the requested fields of the GraphQL type ConsentState.
+// The GraphQL type's documentation follows.
+//
+// The current standing of one purpose.
+type GiveConsentGiveConsentConsentPayloadConsentConsentState struct {
+	Purpose ConsentPurpose `json:"purpose"`
+	Granted bool           `json:"granted"`
+	// The version agreed to or withdrawn last; 0 when never asked.
+	Version        int        `json:"version"`
+	CurrentVersion int        `json:"currentVersion"`
+	At             *time.Time `json:"at"`
+	// The user must agree (again): a required text, or a newer version of a text they agreed to.
+	Renew bool `json:"renew"`
+}
+
+// GetPurpose returns GiveConsentGiveConsentConsentPayloadConsentConsentState.Purpose, and is useful for accessing the field via an interface.
+func (v *GiveConsentGiveConsentConsentPayloadConsentConsentState) GetPurpose() ConsentPurpose {
+	return v.Purpose
+}
+
+// GetGranted returns GiveConsentGiveConsentConsentPayloadConsentConsentState.Granted, and is useful for accessing the field via an interface.
+func (v *GiveConsentGiveConsentConsentPayloadConsentConsentState) GetGranted() bool { return v.Granted }
+
+// GetVersion returns GiveConsentGiveConsentConsentPayloadConsentConsentState.Version, and is useful for accessing the field via an interface.
+func (v *GiveConsentGiveConsentConsentPayloadConsentConsentState) GetVersion() int { return v.Version }
+
+// GetCurrentVersion returns GiveConsentGiveConsentConsentPayloadConsentConsentState.CurrentVersion, and is useful for accessing the field via an interface.
+func (v *GiveConsentGiveConsentConsentPayloadConsentConsentState) GetCurrentVersion() int {
+	return v.CurrentVersion
+}
+
+// GetAt returns GiveConsentGiveConsentConsentPayloadConsentConsentState.At, and is useful for accessing the field via an interface.
+func (v *GiveConsentGiveConsentConsentPayloadConsentConsentState) GetAt() *time.Time { return v.At }
+
+// GetRenew returns GiveConsentGiveConsentConsentPayloadConsentConsentState.Renew, and is useful for accessing the field via an interface.
+func (v *GiveConsentGiveConsentConsentPayloadConsentConsentState) GetRenew() bool { return v.Renew }
+
+// GiveConsentResponse is returned by GiveConsent on success.
+type GiveConsentResponse struct {
+	// Agrees to the text of a purpose in the version shown (it must be the current one).
+	GiveConsent GiveConsentGiveConsentConsentPayload `json:"giveConsent"`
+}
+
+// GetGiveConsent returns GiveConsentResponse.GiveConsent, and is useful for accessing the field via an interface.
+func (v *GiveConsentResponse) GetGiveConsent() GiveConsentGiveConsentConsentPayload {
+	return v.GiveConsent
 }
 
 // The language the product speaks to a user.
@@ -878,6 +1001,147 @@ type MeResponse struct {
 
 // GetMe returns MeResponse.Me, and is useful for accessing the field via an interface.
 func (v *MeResponse) GetMe() *MeMeUser { return v.Me }
+
+// MyConsentsMeUser includes the requested fields of the GraphQL type User.
+type MyConsentsMeUser struct {
+	Id string `json:"id"`
+	// The consents the user must give (again) because the text is new or changed; only for the user themself.
+	ConsentRequired []MyConsentsMeUserConsentRequiredConsentState `json:"consentRequired"`
+}
+
+// GetId returns MyConsentsMeUser.Id, and is useful for accessing the field via an interface.
+func (v *MyConsentsMeUser) GetId() string { return v.Id }
+
+// GetConsentRequired returns MyConsentsMeUser.ConsentRequired, and is useful for accessing the field via an interface.
+func (v *MyConsentsMeUser) GetConsentRequired() []MyConsentsMeUserConsentRequiredConsentState {
+	return v.ConsentRequired
+}
+
+// MyConsentsMeUserConsentRequiredConsentState includes the requested fields of the GraphQL type ConsentState.
+// The GraphQL type's documentation follows.
+//
+// The current standing of one purpose.
+type MyConsentsMeUserConsentRequiredConsentState struct {
+	Purpose        ConsentPurpose `json:"purpose"`
+	CurrentVersion int            `json:"currentVersion"`
+}
+
+// GetPurpose returns MyConsentsMeUserConsentRequiredConsentState.Purpose, and is useful for accessing the field via an interface.
+func (v *MyConsentsMeUserConsentRequiredConsentState) GetPurpose() ConsentPurpose { return v.Purpose }
+
+// GetCurrentVersion returns MyConsentsMeUserConsentRequiredConsentState.CurrentVersion, and is useful for accessing the field via an interface.
+func (v *MyConsentsMeUserConsentRequiredConsentState) GetCurrentVersion() int {
+	return v.CurrentVersion
+}
+
+// MyConsentsMyConsentsConsentOverview includes the requested fields of the GraphQL type ConsentOverview.
+type MyConsentsMyConsentsConsentOverview struct {
+	States  []MyConsentsMyConsentsConsentOverviewStatesConsentState   `json:"states"`
+	History []MyConsentsMyConsentsConsentOverviewHistoryConsentRecord `json:"history"`
+}
+
+// GetStates returns MyConsentsMyConsentsConsentOverview.States, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverview) GetStates() []MyConsentsMyConsentsConsentOverviewStatesConsentState {
+	return v.States
+}
+
+// GetHistory returns MyConsentsMyConsentsConsentOverview.History, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverview) GetHistory() []MyConsentsMyConsentsConsentOverviewHistoryConsentRecord {
+	return v.History
+}
+
+// MyConsentsMyConsentsConsentOverviewHistoryConsentRecord includes the requested fields of the GraphQL type ConsentRecord.
+// The GraphQL type's documentation follows.
+//
+// One decision in the consent history, which is never changed.
+type MyConsentsMyConsentsConsentOverviewHistoryConsentRecord struct {
+	Purpose ConsentPurpose `json:"purpose"`
+	Version int            `json:"version"`
+	Granted bool           `json:"granted"`
+	Method  ConsentMethod  `json:"method"`
+	// Set when staff recorded it for the person.
+	RecordedByStaff bool      `json:"recordedByStaff"`
+	Note            *string   `json:"note"`
+	At              time.Time `json:"at"`
+}
+
+// GetPurpose returns MyConsentsMyConsentsConsentOverviewHistoryConsentRecord.Purpose, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverviewHistoryConsentRecord) GetPurpose() ConsentPurpose {
+	return v.Purpose
+}
+
+// GetVersion returns MyConsentsMyConsentsConsentOverviewHistoryConsentRecord.Version, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverviewHistoryConsentRecord) GetVersion() int { return v.Version }
+
+// GetGranted returns MyConsentsMyConsentsConsentOverviewHistoryConsentRecord.Granted, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverviewHistoryConsentRecord) GetGranted() bool { return v.Granted }
+
+// GetMethod returns MyConsentsMyConsentsConsentOverviewHistoryConsentRecord.Method, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverviewHistoryConsentRecord) GetMethod() ConsentMethod {
+	return v.Method
+}
+
+// GetRecordedByStaff returns MyConsentsMyConsentsConsentOverviewHistoryConsentRecord.RecordedByStaff, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverviewHistoryConsentRecord) GetRecordedByStaff() bool {
+	return v.RecordedByStaff
+}
+
+// GetNote returns MyConsentsMyConsentsConsentOverviewHistoryConsentRecord.Note, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverviewHistoryConsentRecord) GetNote() *string { return v.Note }
+
+// GetAt returns MyConsentsMyConsentsConsentOverviewHistoryConsentRecord.At, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverviewHistoryConsentRecord) GetAt() time.Time { return v.At }
+
+// MyConsentsMyConsentsConsentOverviewStatesConsentState includes the requested fields of the GraphQL type ConsentState.
+// The GraphQL type's documentation follows.
+//
+// The current standing of one purpose.
+type MyConsentsMyConsentsConsentOverviewStatesConsentState struct {
+	Purpose ConsentPurpose `json:"purpose"`
+	Granted bool           `json:"granted"`
+	// The version agreed to or withdrawn last; 0 when never asked.
+	Version        int        `json:"version"`
+	CurrentVersion int        `json:"currentVersion"`
+	At             *time.Time `json:"at"`
+	// The user must agree (again): a required text, or a newer version of a text they agreed to.
+	Renew bool `json:"renew"`
+}
+
+// GetPurpose returns MyConsentsMyConsentsConsentOverviewStatesConsentState.Purpose, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverviewStatesConsentState) GetPurpose() ConsentPurpose {
+	return v.Purpose
+}
+
+// GetGranted returns MyConsentsMyConsentsConsentOverviewStatesConsentState.Granted, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverviewStatesConsentState) GetGranted() bool { return v.Granted }
+
+// GetVersion returns MyConsentsMyConsentsConsentOverviewStatesConsentState.Version, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverviewStatesConsentState) GetVersion() int { return v.Version }
+
+// GetCurrentVersion returns MyConsentsMyConsentsConsentOverviewStatesConsentState.CurrentVersion, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverviewStatesConsentState) GetCurrentVersion() int {
+	return v.CurrentVersion
+}
+
+// GetAt returns MyConsentsMyConsentsConsentOverviewStatesConsentState.At, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverviewStatesConsentState) GetAt() *time.Time { return v.At }
+
+// GetRenew returns MyConsentsMyConsentsConsentOverviewStatesConsentState.Renew, and is useful for accessing the field via an interface.
+func (v *MyConsentsMyConsentsConsentOverviewStatesConsentState) GetRenew() bool { return v.Renew }
+
+// MyConsentsResponse is returned by MyConsents on success.
+type MyConsentsResponse struct {
+	// The caller's consents: the current state of every purpose and the whole history.
+	MyConsents MyConsentsMyConsentsConsentOverview `json:"myConsents"`
+	// The signed-in user; null when not signed in.
+	Me *MyConsentsMeUser `json:"me"`
+}
+
+// GetMyConsents returns MyConsentsResponse.MyConsents, and is useful for accessing the field via an interface.
+func (v *MyConsentsResponse) GetMyConsents() MyConsentsMyConsentsConsentOverview { return v.MyConsents }
+
+// GetMe returns MyConsentsResponse.Me, and is useful for accessing the field via an interface.
+func (v *MyConsentsResponse) GetMe() *MyConsentsMeUser { return v.Me }
 
 // MyHoursMyHoursHoursTotal includes the requested fields of the GraphQL type HoursTotal.
 type MyHoursMyHoursHoursTotal struct {
@@ -3381,6 +3645,59 @@ var AllWeekday = []Weekday{
 	WeekdaySunday,
 }
 
+// WithdrawConsentResponse is returned by WithdrawConsent on success.
+type WithdrawConsentResponse struct {
+	// Withdraws a consent; it takes effect at once (e.g. no more invitations after COORDINATOR_CONTACT is withdrawn).
+	WithdrawConsent WithdrawConsentWithdrawConsentConsentPayload `json:"withdrawConsent"`
+}
+
+// GetWithdrawConsent returns WithdrawConsentResponse.WithdrawConsent, and is useful for accessing the field via an interface.
+func (v *WithdrawConsentResponse) GetWithdrawConsent() WithdrawConsentWithdrawConsentConsentPayload {
+	return v.WithdrawConsent
+}
+
+// WithdrawConsentWithdrawConsentConsentPayload includes the requested fields of the GraphQL type ConsentPayload.
+type WithdrawConsentWithdrawConsentConsentPayload struct {
+	Consent WithdrawConsentWithdrawConsentConsentPayloadConsentConsentState `json:"consent"`
+}
+
+// GetConsent returns WithdrawConsentWithdrawConsentConsentPayload.Consent, and is useful for accessing the field via an interface.
+func (v *WithdrawConsentWithdrawConsentConsentPayload) GetConsent() WithdrawConsentWithdrawConsentConsentPayloadConsentConsentState {
+	return v.Consent
+}
+
+// WithdrawConsentWithdrawConsentConsentPayloadConsentConsentState includes the requested fields of the GraphQL type ConsentState.
+// The GraphQL type's documentation follows.
+//
+// The current standing of one purpose.
+type WithdrawConsentWithdrawConsentConsentPayloadConsentConsentState struct {
+	Purpose ConsentPurpose `json:"purpose"`
+	Granted bool           `json:"granted"`
+	// The version agreed to or withdrawn last; 0 when never asked.
+	Version int        `json:"version"`
+	At      *time.Time `json:"at"`
+}
+
+// GetPurpose returns WithdrawConsentWithdrawConsentConsentPayloadConsentConsentState.Purpose, and is useful for accessing the field via an interface.
+func (v *WithdrawConsentWithdrawConsentConsentPayloadConsentConsentState) GetPurpose() ConsentPurpose {
+	return v.Purpose
+}
+
+// GetGranted returns WithdrawConsentWithdrawConsentConsentPayloadConsentConsentState.Granted, and is useful for accessing the field via an interface.
+func (v *WithdrawConsentWithdrawConsentConsentPayloadConsentConsentState) GetGranted() bool {
+	return v.Granted
+}
+
+// GetVersion returns WithdrawConsentWithdrawConsentConsentPayloadConsentConsentState.Version, and is useful for accessing the field via an interface.
+func (v *WithdrawConsentWithdrawConsentConsentPayloadConsentConsentState) GetVersion() int {
+	return v.Version
+}
+
+// GetAt returns WithdrawConsentWithdrawConsentConsentPayloadConsentConsentState.At, and is useful for accessing the field via an interface.
+func (v *WithdrawConsentWithdrawConsentConsentPayloadConsentConsentState) GetAt() *time.Time {
+	return v.At
+}
+
 // __AddOrganisationMemberInput is used internally by genqlient
 type __AddOrganisationMemberInput struct {
 	OrganisationId string           `json:"organisationId"`
@@ -3444,6 +3761,26 @@ type __CreateOrganisationInput struct {
 
 // GetInput returns __CreateOrganisationInput.Input, and is useful for accessing the field via an interface.
 func (v *__CreateOrganisationInput) GetInput() CreateOrganisationInput { return v.Input }
+
+// __DeleteMyAccountInput is used internally by genqlient
+type __DeleteMyAccountInput struct {
+	Password string `json:"password"`
+}
+
+// GetPassword returns __DeleteMyAccountInput.Password, and is useful for accessing the field via an interface.
+func (v *__DeleteMyAccountInput) GetPassword() string { return v.Password }
+
+// __GiveConsentInput is used internally by genqlient
+type __GiveConsentInput struct {
+	Purpose ConsentPurpose `json:"purpose"`
+	Version int            `json:"version"`
+}
+
+// GetPurpose returns __GiveConsentInput.Purpose, and is useful for accessing the field via an interface.
+func (v *__GiveConsentInput) GetPurpose() ConsentPurpose { return v.Purpose }
+
+// GetVersion returns __GiveConsentInput.Version, and is useful for accessing the field via an interface.
+func (v *__GiveConsentInput) GetVersion() int { return v.Version }
 
 // __LogHoursInput is used internally by genqlient
 type __LogHoursInput struct {
@@ -3654,6 +3991,14 @@ type __UpdateVolunteerProfileInput struct {
 
 // GetInput returns __UpdateVolunteerProfileInput.Input, and is useful for accessing the field via an interface.
 func (v *__UpdateVolunteerProfileInput) GetInput() VolunteerProfileInput { return v.Input }
+
+// __WithdrawConsentInput is used internally by genqlient
+type __WithdrawConsentInput struct {
+	Purpose ConsentPurpose `json:"purpose"`
+}
+
+// GetPurpose returns __WithdrawConsentInput.Purpose, and is useful for accessing the field via an interface.
+func (v *__WithdrawConsentInput) GetPurpose() ConsentPurpose { return v.Purpose }
 
 // The mutation executed by AddOrganisationMember.
 const AddOrganisationMember_Operation = `
@@ -3953,6 +4298,109 @@ func CreateOrganisation(
 	return data_, err_
 }
 
+// The mutation executed by DeleteMyAccount.
+const DeleteMyAccount_Operation = `
+mutation DeleteMyAccount ($password: String!) {
+	deleteMyAccount(password: $password)
+}
+`
+
+func DeleteMyAccount(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	password string,
+) (data_ *DeleteMyAccountResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "DeleteMyAccount",
+		Query:  DeleteMyAccount_Operation,
+		Variables: &__DeleteMyAccountInput{
+			Password: password,
+		},
+	}
+
+	data_ = &DeleteMyAccountResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by ExportMyData.
+const ExportMyData_Operation = `
+query ExportMyData {
+	exportMyData
+}
+`
+
+func ExportMyData(
+	ctx_ context.Context,
+	client_ graphql.Client,
+) (data_ *ExportMyDataResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "ExportMyData",
+		Query:  ExportMyData_Operation,
+	}
+
+	data_ = &ExportMyDataResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by GiveConsent.
+const GiveConsent_Operation = `
+mutation GiveConsent ($purpose: ConsentPurpose!, $version: Int!) {
+	giveConsent(purpose: $purpose, version: $version) {
+		consent {
+			purpose
+			granted
+			version
+			currentVersion
+			at
+			renew
+		}
+	}
+}
+`
+
+func GiveConsent(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	purpose ConsentPurpose,
+	version int,
+) (data_ *GiveConsentResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "GiveConsent",
+		Query:  GiveConsent_Operation,
+		Variables: &__GiveConsentInput{
+			Purpose: purpose,
+			Version: version,
+		},
+	}
+
+	data_ = &GiveConsentResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The mutation executed by LogHours.
 const LogHours_Operation = `
 mutation LogHours ($signupId: ID!, $hours: Float!) {
@@ -4135,6 +4583,59 @@ func Me(
 	}
 
 	data_ = &MeResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by MyConsents.
+const MyConsents_Operation = `
+query MyConsents {
+	myConsents {
+		states {
+			purpose
+			granted
+			version
+			currentVersion
+			at
+			renew
+		}
+		history {
+			purpose
+			version
+			granted
+			method
+			recordedByStaff
+			note
+			at
+		}
+	}
+	me {
+		id
+		consentRequired {
+			purpose
+			currentVersion
+		}
+	}
+}
+`
+
+func MyConsents(
+	ctx_ context.Context,
+	client_ graphql.Client,
+) (data_ *MyConsentsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "MyConsents",
+		Query:  MyConsents_Operation,
+	}
+
+	data_ = &MyConsentsResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -5093,6 +5594,45 @@ func Vocabulary(
 	}
 
 	data_ = &VocabularyResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by WithdrawConsent.
+const WithdrawConsent_Operation = `
+mutation WithdrawConsent ($purpose: ConsentPurpose!) {
+	withdrawConsent(purpose: $purpose) {
+		consent {
+			purpose
+			granted
+			version
+			at
+		}
+	}
+}
+`
+
+func WithdrawConsent(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	purpose ConsentPurpose,
+) (data_ *WithdrawConsentResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "WithdrawConsent",
+		Query:  WithdrawConsent_Operation,
+		Variables: &__WithdrawConsentInput{
+			Purpose: purpose,
+		},
+	}
+
+	data_ = &WithdrawConsentResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
