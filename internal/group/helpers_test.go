@@ -148,7 +148,6 @@ func berlin(t *testing.T) *time.Location {
 	return loc
 }
 
-
 func mustEmail(t *testing.T, w *world, userID string) string {
 	t.Helper()
 	users, err := w.accounts.UsersByIDs(t.Context(), []string{userID})
