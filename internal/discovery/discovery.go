@@ -12,6 +12,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/catalog"
 	"github.com/mitwirken/mitwirken/internal/errs"
+	"github.com/mitwirken/mitwirken/internal/group"
 	"github.com/mitwirken/mitwirken/internal/match"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/profile"
@@ -44,6 +45,7 @@ type Service struct {
 	staff       Staff
 	notifier    Notifier
 	holdings    Holdings
+	groups      Groups // nil until SetGroups
 	now         func() time.Time
 }
 
@@ -142,6 +144,8 @@ const MaxSearchRunes = 200
 type Hit struct {
 	search.Hit
 	Opportunity opportunity.Opportunity
+	// Group is set for a self-help group (Kind search.KindGroup).
+	Group *group.Group
 }
 
 // Search finds published opportunities by text, filtered like the opportunity list.
@@ -156,9 +160,16 @@ func (s *Service) Search(ctx context.Context, text string, f opportunity.Filter,
 	now := s.now()
 	var hits []Hit
 	for _, h := range s.index.Search(text) {
-		e, ok := s.catalog.Get(h.ID)
-		if ok && h.Kind == search.KindOpportunity && matchesFilter(e, f, now) {
-			hits = append(hits, Hit{Hit: h, Opportunity: e.Opportunity})
+		switch h.Kind {
+		case search.KindOpportunity:
+			e, ok := s.catalog.Get(h.ID)
+			if ok && matchesFilter(e, f, now) {
+				hits = append(hits, Hit{Hit: h, Opportunity: e.Opportunity})
+			}
+		case search.KindGroup:
+			if g, ok := s.groupHit(ctx, h.ID, f); ok {
+				hits = append(hits, Hit{Hit: h, Group: &g})
+			}
 		}
 	}
 	return paginate(hits, first, after, func(h Hit) string { return string(h.Kind) + ":" + h.ID })

@@ -171,34 +171,17 @@ func score(v Volunteer, e *catalog.Entry, now time.Time, zone *time.Location) (R
 	r := Result{Entry: e}
 
 	// Place first: it rules out most of the catalog cheaply.
-	online := o.Mode == opportunity.ModeOnline
-	distance := 0.5 // unknown: neither near nor far
-	switch {
-	case o.Mode == opportunity.ModeOnsite && p.OnlineOnly:
+	var pl place
+	if o.Location != nil {
+		pl = placeFit(p, o.Mode, true, o.Location.Latitude, o.Location.Longitude)
+	} else {
+		pl = placeFit(p, o.Mode, false, 0, 0)
+	}
+	if !pl.ok {
 		return Result{}, false
-	case !online && o.Location != nil && p.HasLocation:
-		d := haversineKm(p.Latitude, p.Longitude, o.Location.Latitude, o.Location.Longitude)
-		radius := p.RadiusKm
-		if radius <= 0 {
-			radius = profile.DefaultRadiusKm
-		}
-		if d > radius || p.OnlineOnly {
-			if o.Mode != opportunity.ModeHybrid {
-				return Result{}, false
-			}
-			online = true
-		} else {
-			r.HasDistance, r.DistanceKm = true, math.Round(d*10)/10
-			distance = 1 - d/radius
-		}
 	}
-	if online {
-		distance = 0.8
-		if p.OnlineOnly {
-			distance = 1
-		}
-		r.f.online = true
-	}
+	distance := pl.score
+	r.HasDistance, r.DistanceKm, r.f.online = pl.hasKm, pl.km, pl.online
 
 	// The best shift: free, not already signed up for, not clashing, and fitting the
 	// volunteer's week if possible.
@@ -228,17 +211,8 @@ func score(v Volunteer, e *catalog.Entry, now time.Time, zone *time.Location) (R
 		interests = 1
 		r.f.interest = true
 	}
-	language := 0.5
-	if len(o.Languages) > 0 && len(p.Languages) > 0 {
-		language = 0
-		for _, l := range o.Languages {
-			if slices.Contains(p.Languages, l) {
-				language = 1
-				r.f.language = l
-				break
-			}
-		}
-	}
+	language, common := languageFit(o.Languages, p.Languages)
+	r.f.language = common
 	urgency := 0.0
 	if until := r.Slot.Start().Sub(now); r.Slot.Shift.Timed() && until < soon {
 		urgency += 0.5
@@ -266,6 +240,61 @@ func score(v Volunteer, e *catalog.Entry, now time.Time, zone *time.Location) (R
 		wAvailability*fit + wUrgency*urgency + wAccess*access - penaltyMissing*float64(min(missing, 3))
 	r.Score = math.Round(max(s, 0)*1000) / 1000
 	return r, true
+}
+
+// place is how well a task's or group's place suits the volunteer.
+type place struct {
+	ok     bool    // false: out of reach
+	score  float64 // 1 on the doorstep, falling to 0 at the radius; 0.8 online (1 for online-only people)
+	online bool    // taken part in online
+	hasKm  bool
+	km     float64 // rounded to 100 m
+}
+
+// placeFit rates a place (with coordinates if hasLoc) of the mode for the volunteer: on-site
+// beyond the radius is out of reach unless it can be joined online.
+func placeFit(p *profile.Profile, mode opportunity.Mode, hasLoc bool, lat, lng float64) place {
+	pl := place{ok: true, score: 0.5, online: mode == opportunity.ModeOnline} // unknown distance: neither near nor far
+	switch {
+	case mode == opportunity.ModeOnsite && p.OnlineOnly:
+		return place{}
+	case !pl.online && hasLoc && p.HasLocation:
+		d := haversineKm(p.Latitude, p.Longitude, lat, lng)
+		radius := p.RadiusKm
+		if radius <= 0 {
+			radius = profile.DefaultRadiusKm
+		}
+		if d > radius || p.OnlineOnly {
+			if mode != opportunity.ModeHybrid {
+				return place{}
+			}
+			pl.online = true
+		} else {
+			pl.hasKm, pl.km = true, math.Round(d*10)/10
+			pl.score = 1 - d/radius
+		}
+	}
+	if pl.online {
+		pl.score = 0.8
+		if p.OnlineOnly {
+			pl.score = 1
+		}
+	}
+	return pl
+}
+
+// languageFit is 1 with the first language both know, 0 when there is none, 0.5 when either
+// side named none.
+func languageFit(want, have []string) (float64, string) {
+	if len(want) == 0 || len(have) == 0 {
+		return 0.5, ""
+	}
+	for _, l := range want {
+		if slices.Contains(have, l) {
+			return 1, l
+		}
+	}
+	return 0, ""
 }
 
 // availabilityFit is 1 when a window of the volunteer's week holds the whole shift, 0.5 when

@@ -19,6 +19,9 @@ type Kind string
 // they are built.
 const KindOpportunity Kind = "OPPORTUNITY"
 
+// KindGroup is a self-help group.
+const KindGroup Kind = "GROUP"
+
 // Doc is a searchable document. Title counts more than Tags, Tags more than Text.
 type Doc struct {
 	Kind  Kind
