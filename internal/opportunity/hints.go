@@ -1,6 +1,8 @@
 package opportunity
 
 import (
+	_ "embed"
+	"fmt"
 	"regexp"
 	"strings"
 )
@@ -12,63 +14,105 @@ type Warning struct {
 	Field string
 	// Term is the text that triggered the warning.
 	Term string
+	// ground is the key of the explanation and the neutral alternative.
+	ground string
 }
 
-// Message explains the warning in German or English.
+// Message explains the warning in German or English, with a neutral alternative.
 func (w Warning) Message(german bool) string {
-	h := hintsByCode[strings.TrimPrefix(w.Code, "DISCRIMINATION_RISK_")]
+	g, ok := grounds[w.ground]
+	if !ok {
+		return w.Code
+	}
 	if german {
-		return h.de + " („" + w.Term + "“)"
+		return fmt.Sprintf("%s („%s“). Stattdessen etwa: %s.", g.de, w.Term, g.altDE)
 	}
-	return h.en + ` ("` + w.Term + `")`
+	return fmt.Sprintf(`%s ("%s"). Instead, for example: %s.`, g.en, w.Term, g.altEN)
 }
 
-type hint struct {
-	code    string
+// Codes of warnings. A legally required minimum age is not a risk, but it is explained.
+const (
+	codeRiskPrefix   = "DISCRIMINATION_RISK_"
+	codeMinimumAge   = "LEGAL_MINIMUM_AGE"
+	groundMinimumAge = "MINIMUM_AGE"
+)
+
+type ground struct {
+	de, en, altDE, altEN string
+}
+
+type rule struct {
+	ground  string
 	pattern *regexp.Regexp
-	de, en  string
 }
 
-// hints catch common phrasings in task descriptions that exclude people by age, gender,
-// origin, language or disability where the task does not require it (AGG § 1 lists these
-// grounds). They are advice: a coordinator may have a good reason.
-var hints = []hint{
-	{"AGE", regexp.MustCompile(`(?i)\b(unter|über|bis|ab)\s+\d{2}\s*(jahre|jahren|j\.)|\b(under|over)\s+\d{2}\b|\bjunge[rns]?\b|\byoung\b|\bjugendlich\w*\b|\bmax(imal)?\.?\s*\d{2}\s*jahre`),
-		"Altersgrenzen schließen Menschen aus; nennen Sie lieber, was die Aufgabe verlangt",
-		"Age limits exclude people; describe what the task requires instead"},
-	{"GENDER", regexp.MustCompile(`(?i)\bnur\s+(männer|frauen|männlich|weiblich)\b|\b(only\s+)?(men|women|male|female)\s+only\b|\bonly\s+(men|women)\b`),
-		"Die Aufgabe wird auf ein Geschlecht beschränkt; ist das nötig?",
-		"The task is limited to one gender; is that necessary?"},
-	{"ORIGIN", regexp.MustCompile(`(?i)\b(deutsche[rn]?\s+(herkunft|staatsangehörigkeit|abstammung))\b|\b(german\s+(citizens?|nationals?|origin))\b|\bnative\s+german\b`),
-		"Herkunft oder Staatsangehörigkeit sind selten eine Voraussetzung",
-		"Origin or nationality is rarely a requirement"},
-	{"LANGUAGE", regexp.MustCompile(`(?i)\bmuttersprach\w*\b|\bnative\s+speaker\w*\b|\bakzentfrei\w*\b`),
-		"Verlangen Sie das nötige Sprachniveau statt einer Muttersprache",
-		"Ask for the language level needed rather than a mother tongue"},
-	{"ABILITY", regexp.MustCompile(`(?i)\bkörperlich\s+(voll\s+)?belastbar\b|\bkerngesund\b|\bphysically\s+fit\b|\bable[- ]bodied\b`),
-		"Beschreiben Sie die konkrete Tätigkeit (z. B. „Kisten bis 10 kg tragen“), damit Menschen selbst entscheiden können",
-		"Describe the actual activity (e.g. \"carry boxes up to 10 kg\") so people can decide for themselves"},
-}
+// hints.tsv lists the phrasings by ground (age, gender, origin and nationality, native
+// language, religion, disability and health, sexual orientation: the grounds of AGG § 1) in
+// German and English. It is data so that wording can be added without touching code.
+//
+//go:embed hints.tsv
+var hintData string
 
-var hintsByCode = func() map[string]hint {
-	m := make(map[string]hint, len(hints))
-	for _, h := range hints {
-		m[h.code] = h
+var grounds, rules = parseHints(hintData)
+
+// parseHints reads the term list. Patterns match whole words: a letter or digit may not touch
+// either end (RE2's \b knows only ASCII letters, which would split "Männer").
+func parseHints(data string) (map[string]ground, []rule) {
+	gs := map[string]ground{}
+	var rs []rule
+	for i, line := range strings.Split(data, "\n") {
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		if name, ok := strings.CutPrefix(cols[0], "@"); ok {
+			if len(cols) != 5 {
+				panic(fmt.Sprintf("opportunity: hints.tsv line %d: want 5 columns", i+1))
+			}
+			gs[name] = ground{de: cols[1], en: cols[2], altDE: cols[3], altEN: cols[4]}
+			continue
+		}
+		if len(cols) != 2 {
+			panic(fmt.Sprintf("opportunity: hints.tsv line %d: want 2 columns", i+1))
+		}
+		// \w in the data means any letter, umlauts included.
+		p := strings.ReplaceAll(cols[1], `\w`, `\pL`)
+		rs = append(rs, rule{ground: cols[0], pattern: regexp.MustCompile(`(?i)(?:^|[^\pL\pN])(` + p + `)(?:[^\pL\pN]|$)`)})
 	}
-	return m
-}()
+	for _, r := range rs {
+		if _, ok := gs[r.ground]; !ok {
+			panic("opportunity: hints.tsv: no explanation for " + r.ground)
+		}
+	}
+	return gs, rs
+}
 
-// Hints returns advice on the wording of an opportunity's title and texts.
+// Hints returns advice on the wording of an opportunity's title, texts and requirements, at
+// most one warning per ground and field. A coordinator may have a good reason: hints never
+// block saving.
 func Hints(o Opportunity) []Warning {
 	out := []Warning{}
 	fields := []struct{ name, text string }{
 		{"input.title", o.Title}, {"input.description", o.Description}, {"input.easyLanguageSummary", o.EasyLanguageSummary},
+		{"input.accessibilityNotes", o.AccessibilityNotes}, {"input.skills", strings.Join(o.Skills, "; ")},
+		{"input.requiredCredentials", strings.Join(o.RequiredCredentials, "; ")},
 	}
 	for _, f := range fields {
-		for _, h := range hints {
-			if m := h.pattern.FindString(f.text); m != "" {
-				out = append(out, Warning{Code: "DISCRIMINATION_RISK_" + h.code, Field: f.name, Term: strings.TrimSpace(m)})
+		seen := map[string]bool{}
+		for _, r := range rules {
+			if seen[r.ground] {
+				continue
 			}
+			m := r.pattern.FindStringSubmatch(f.text)
+			if m == nil {
+				continue
+			}
+			seen[r.ground] = true
+			code := codeRiskPrefix + r.ground
+			if r.ground == groundMinimumAge {
+				code = codeMinimumAge
+			}
+			out = append(out, Warning{Code: code, Field: f.name, Term: strings.TrimSpace(m[1]), ground: r.ground})
 		}
 	}
 	return out
