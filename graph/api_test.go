@@ -26,8 +26,10 @@ import (
 	"github.com/mitwirken/mitwirken/internal/replay"
 	"github.com/mitwirken/mitwirken/internal/schedule"
 	"github.com/mitwirken/mitwirken/internal/signup"
+	"github.com/mitwirken/mitwirken/internal/stats"
 	"github.com/mitwirken/mitwirken/internal/store"
 	"github.com/mitwirken/mitwirken/internal/store/storetest"
+	"github.com/mitwirken/mitwirken/internal/training"
 )
 
 var testKey = []byte(strings.Repeat("test-signing-key-", 3))
@@ -119,6 +121,17 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	disc := discovery.New(cat, profiles, signups, opps)
 	notifications := notify.NewService(st.Outbox(), st.Outbox(), st.Accounts(), st.Outbox(), log)
 	disc.SetNotifier(notifications)
+	train := training.NewService(st.Training(), st.Credentials(), orgs, accounts, events, st.Signups(), log,
+		training.Config{Exclusive: exclusive})
+	if err := train.Load(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	train.SetFeed(disc)
+	disc.SetHoldings(train)
+	if err := disc.SetModules(t.Context(), train); err != nil {
+		t.Fatal(err)
+	}
+	signups.SetQualifications(train)
 	accounts.SetPlatformAdmins([]string{platformAdminEmail})
 	opps.Watch(cat)
 	signups.Watch(cat)
@@ -142,7 +155,8 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	r := &graph.Resolver{Svc: graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups,
 		Profiles: profiles, Discovery: disc, Inbox: inbox, Replays: replay.NewService(st.Replays()),
 		Notify: notifications, JobRuns: schedule.NewRunView(st.JobRuns(), accounts),
-		Privacy: priv, Consents: consents, Audit: auditLog}}
+		Stats:   stats.NewService(st.Stats(), orgs, stats.DefaultK),
+		Privacy: priv, Consents: consents, Audit: auditLog, Training: train}}
 	o := graph.Options{DevMode: true, MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second,
 		MaxDepth: 12, MaxComplexity: 1000, Logger: log, Tokens: tokens}
 	for _, f := range tune {

@@ -6,6 +6,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/calendar"
 	"github.com/mitwirken/mitwirken/internal/consent"
 	"github.com/mitwirken/mitwirken/internal/discovery"
+	"github.com/mitwirken/mitwirken/internal/group"
 	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
@@ -14,6 +15,8 @@ import (
 	"github.com/mitwirken/mitwirken/internal/replay"
 	"github.com/mitwirken/mitwirken/internal/schedule"
 	"github.com/mitwirken/mitwirken/internal/signup"
+	"github.com/mitwirken/mitwirken/internal/stats"
+	"github.com/mitwirken/mitwirken/internal/training"
 )
 
 //go:generate go tool gqlgen generate
@@ -38,9 +41,12 @@ type Services struct {
 	Discovery     *discovery.Service
 	Inbox         *notify.Inbox
 	Replays       *replay.Service
-	Notify        *notify.Service
-	JobRuns       *schedule.RunView
 	Privacy       *privacy.Service
 	Consents      *consent.Service
 	Audit         *audit.Service
+	Notify        *notify.Service
+	JobRuns       *schedule.RunView
+	Training      *training.Service
+	Stats         *stats.Service
+	Groups        *group.Service
 }

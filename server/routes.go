@@ -15,11 +15,12 @@ type pinger interface {
 	Ping(ctx context.Context) error
 }
 
-func routes(gql, calendarFeed, export http.Handler, store pinger, reg *prometheus.Registry, devMode bool, draining *atomic.Bool) http.Handler {
+func routes(gql, calendarFeed, export, statsCSV http.Handler, store pinger, reg *prometheus.Registry, devMode bool, draining *atomic.Bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
 	mux.Handle("GET /calendar/{file}", calendarFeed)
 	mux.Handle("GET /me/export.json", export)
+	mux.Handle("GET /stats/{file}", statsCSV)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte("ok\n"))
 	})

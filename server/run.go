@@ -22,6 +22,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/mail"
 	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/schedule"
+	"github.com/mitwirken/mitwirken/internal/stats"
 	"github.com/mitwirken/mitwirken/internal/store"
 	mobilecontract "github.com/mitwirken/mitwirken/mobile-contract"
 )
@@ -71,7 +72,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	if err != nil {
 		return err
 	}
-	svc, closeServices, err := wire(ctx, st, tokens, log, cfg.Embedded())
+	svc, closeServices, err := wire(ctx, st, tokens, log, cfg.Embedded(), cfg.StatsK)
 	if err != nil {
 		return err
 	}
@@ -93,8 +94,9 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	// graceful shutdown so subscriptions close too.
 	baseCtx, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBase()
+	statsCSV := graph.StatsCSVHandler(&graph.Resolver{Svc: svc}, tokens, log)
 	srv := &http.Server{
-		Handler:           routes(gql, calendarFeed(svc.Calendar, log), graph.ExportHandler(&graph.Resolver{Svc: svc}, tokens, log), st, reg, cfg.DevMode, &draining),
+		Handler:           routes(gql, calendarFeed(svc.Calendar, log), graph.ExportHandler(&graph.Resolver{Svc: svc}, tokens, log), statsCSV, st, reg, cfg.DevMode, &draining),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return baseCtx },
@@ -114,8 +116,11 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 			return err
 		}
 		owner := lease.NewOwner()
-		jobs := schedule.Jobs(schedule.Platform{Accounts: svc.Accounts, Notify: notify.NewJobs(st.NotifyStores(), sender, owner, log),
-			Leases: st.Leases(), Runs: st.JobRuns(), Replays: st.Replays()})
+		stores := st.NotifyStores()
+		stores.Expirations = svc.Training
+		jobs := schedule.Jobs(schedule.Platform{Accounts: svc.Accounts, Notify: notify.NewJobs(stores, sender, owner, log),
+			Leases: st.Leases(), Runs: st.JobRuns(), Replays: st.Replays(), Stats: stats.NewJob(st.Stats(), st.Outbox(), st.Stats()),
+			Training: svc.Training})
 		runner, err := schedule.NewRunner(baseCtx, jobs, log,
 			schedule.WithLeases(lease.NewManager(st.Leases(), owner, log)), schedule.WithRunLog(st.JobRuns()))
 		if err != nil {

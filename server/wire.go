@@ -20,13 +20,16 @@ import (
 	"github.com/mitwirken/mitwirken/internal/replay"
 	"github.com/mitwirken/mitwirken/internal/schedule"
 	"github.com/mitwirken/mitwirken/internal/signup"
+	"github.com/mitwirken/mitwirken/internal/stats"
 	"github.com/mitwirken/mitwirken/internal/store"
+	"github.com/mitwirken/mitwirken/internal/training"
 )
 
 // wire builds the domain services on the store. exclusive says this process is the only
 // writer (the embedded store), which lets the services keep what they read in memory. shutdown
-// writes what is still buffered; call it after the last request.
-func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.Logger, exclusive bool) (svc graph.Services, shutdown func(), err error) {
+// writes what is still buffered; call it after the last request. statsK is the suppression
+// threshold of the engagement statistics.
+func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.Logger, exclusive bool, statsK int) (svc graph.Services, shutdown func(), err error) {
 	events := engagement.NewRecorder(st.Events(), log)
 	defer func() {
 		if err != nil {
@@ -60,6 +63,17 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 	disc := discovery.New(cat, profiles, signups, opps)
 	notifications := notify.NewService(st.Outbox(), st.Outbox(), st.Accounts(), st.Outbox(), log)
 	disc.SetNotifier(notifications)
+	train := training.NewService(st.Training(), st.Credentials(), orgs, accounts, events, st.Signups(), log,
+		training.Config{Exclusive: exclusive})
+	if err := train.Load(ctx); err != nil {
+		return graph.Services{}, nil, err
+	}
+	train.SetFeed(disc)
+	disc.SetHoldings(train)
+	if err := disc.SetModules(ctx, train); err != nil {
+		return graph.Services{}, nil, err
+	}
+	signups.SetQualifications(train)
 	opps.Watch(cat)
 	signups.Watch(cat)
 	built := time.Now()
@@ -88,6 +102,6 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 	}
 	return graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups, Calendar: cal,
 		Profiles: profiles, Discovery: disc, Inbox: inbox, Replays: replay.NewService(st.Replays()),
-		Notify: notifications, JobRuns: schedule.NewRunView(st.JobRuns(), accounts),
-		Privacy: priv, Consents: consents, Audit: auditLog}, closeAll, nil
+		Notify: notifications, JobRuns: schedule.NewRunView(st.JobRuns(), accounts), Stats: stats.NewService(st.Stats(), orgs, statsK),
+		Privacy: priv, Consents: consents, Audit: auditLog, Training: train}, closeAll, nil
 }

@@ -25,8 +25,11 @@ import (
 	"github.com/mitwirken/mitwirken/internal/lease"
 	"github.com/mitwirken/mitwirken/internal/mail"
 	"github.com/mitwirken/mitwirken/internal/notify"
+	"github.com/mitwirken/mitwirken/internal/organisation"
 	"github.com/mitwirken/mitwirken/internal/schedule"
+	"github.com/mitwirken/mitwirken/internal/stats"
 	"github.com/mitwirken/mitwirken/internal/store"
+	"github.com/mitwirken/mitwirken/internal/training"
 )
 
 func main() {
@@ -69,8 +72,13 @@ func run(ctx context.Context, getenv func(string) string, args []string, logOut 
 	}
 	accounts := account.NewService(st.Accounts(), st.Throttle(), tokens, log)
 	owner := lease.NewOwner()
-	jobs := schedule.Jobs(schedule.Platform{Accounts: accounts, Notify: notify.NewJobs(st.NotifyStores(), sender, owner, log),
-		Leases: st.Leases(), Runs: st.JobRuns()})
+	// The worker only reads and prunes training records, so the training service records no events.
+	train := training.NewService(st.Training(), st.Credentials(), organisation.NewService(st.Organisations(), accounts), accounts,
+		nil, st.Signups(), log, training.Config{})
+	stores := st.NotifyStores()
+	stores.Expirations = train
+	jobs := schedule.Jobs(schedule.Platform{Accounts: accounts, Notify: notify.NewJobs(stores, sender, owner, log),
+		Leases: st.Leases(), Runs: st.JobRuns(), Stats: stats.NewJob(st.Stats(), st.Outbox(), st.Stats()), Training: train})
 	runner, err := schedule.NewRunner(ctx, jobs, log,
 		schedule.WithLeases(lease.NewManager(st.Leases(), owner, log)), schedule.WithRunLog(st.JobRuns()))
 	if err != nil {

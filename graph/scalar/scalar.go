@@ -10,6 +10,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/mitwirken/mitwirken/internal/errs"
+	"github.com/mitwirken/mitwirken/internal/stats"
 )
 
 // MarshalDateTime writes RFC 3339 with the offset of the time's location.
@@ -36,3 +37,23 @@ func UnmarshalDateTime(v any) (time.Time, error) {
 // gqlgen's marker methods, so the union accepts any value and the executor switches on the
 // concrete type.
 type Union interface{}
+
+// MarshalDate writes a calendar day as YYYY-MM-DD.
+func MarshalDate(d stats.Date) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) {
+		_, _ = io.WriteString(w, strconv.Quote(d.String()))
+	})
+}
+
+// UnmarshalDate reads YYYY-MM-DD.
+func UnmarshalDate(v any) (stats.Date, error) {
+	s, ok := v.(string)
+	if !ok {
+		return stats.Date{}, errs.E(errs.Invalid, "a Date is a string YYYY-MM-DD")
+	}
+	d, err := stats.ParseDate(s)
+	if err != nil {
+		return stats.Date{}, errs.E(errs.Invalid, "%q is not a date YYYY-MM-DD, e.g. 2026-11-22", s)
+	}
+	return d, nil
+}

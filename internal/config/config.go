@@ -38,6 +38,9 @@ type Config struct {
 	// Worker runs the scheduled jobs inside the server process.
 	Worker bool
 
+	// StatsK is the suppression threshold of the engagement statistics: no smaller count is shown.
+	StatsK int
+
 	// PlatformAdmins are the e-mail addresses of the people who operate the platform: they see
 	// the runs of the scheduled jobs.
 	PlatformAdmins []string
@@ -69,6 +72,7 @@ var Vars = []Var{
 	{"WORKER", "on with the embedded store, else off", "run the scheduled jobs inside the server"},
 	{"RATE_LIMIT", "50", "requests per second per client address (bursts of twice as many); 0 disables"},
 	{"PERSISTED_QUERIES", "off", "`only`: run only the operations of mobile-contract/manifest.json"},
+	{"STATS_K", "5", "engagement statistics suppress every count below this (k-anonymity), 2 to 100"},
 	{"PLATFORM_ADMINS", "", "comma-separated e-mail addresses of the platform's operators (they see job runs)"},
 }
 
@@ -89,6 +93,7 @@ func Load(getenv func(string) string) (Config, error) {
 		MaxDepth:        p.intRange("MAX_QUERY_DEPTH", 12, 2, 50),
 		MaxComplexity:   p.intRange("MAX_QUERY_COMPLEXITY", 1000, 10, 100000),
 		RatePerSecond:   p.intRange("RATE_LIMIT", 50, 0, 100000),
+		StatsK:          p.intRange("STATS_K", 5, 2, 100),
 	}
 	c.DevMode = p.boolean("DEV_MODE", c.Embedded())
 	c.Worker = p.boolean("WORKER", c.Embedded())

@@ -7,6 +7,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/lease"
 	"github.com/mitwirken/mitwirken/internal/notify"
+	"github.com/mitwirken/mitwirken/internal/stats"
 )
 
 // Platform is what the platform's jobs call. A nil part leaves its jobs out.
@@ -15,6 +16,8 @@ type Platform struct {
 	Notify   notify.Jobs
 	Leases   lease.Store
 	Runs     RunLog
+	// Stats folds new engagement events into the statistics.
+	Stats *stats.Job
 	// Replays forgets the results of keyed mutations after a day.
 	Replays interface {
 		PruneReplays(ctx context.Context, before time.Time) (int64, error)
@@ -40,6 +43,7 @@ const (
 	JobPruneNotifications = "prune-notifications"
 	JobPruneLeases        = "prune-leases"
 	JobPruneReplays       = "prune-replays"
+	JobEngagementStats    = "engagement-stats"
 	JobDigest             = "coordinator-digest"
 	JobMeetingReminders   = "meeting-reminders"
 	JobExpandMeetings     = "expand-group-meetings"
@@ -65,6 +69,9 @@ func Jobs(p Platform) []Job {
 		jobs = append(jobs, Job{Name: JobPruneReplays, Spec: "@every 1h", Run: func(ctx context.Context) (int64, error) {
 			return p.Replays.PruneReplays(ctx, time.Now().Add(-24*time.Hour))
 		}})
+	}
+	if p.Stats != nil {
+		jobs = append(jobs, Job{Name: JobEngagementStats, Spec: "@every 10m", Run: p.Stats.Run})
 	}
 	if n := p.Notify; n.Service != nil {
 		jobs = append(jobs,
