@@ -13,7 +13,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/mitwirken/mitwirken/graph/model"
 	"github.com/mitwirken/mitwirken/graph/scalar"
+	"github.com/mitwirken/mitwirken/internal/group"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
+	"github.com/mitwirken/mitwirken/internal/training"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -608,6 +610,13 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
+	case training.Module:
+		return ec._TrainingModule(ctx, sel, &obj)
+	case *training.Module:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TrainingModule(ctx, sel, obj)
 	case opportunity.Opportunity:
 		return ec._Opportunity(ctx, sel, &obj)
 	case *opportunity.Opportunity:
@@ -615,6 +624,13 @@ func (ec *executionContext) _SearchResult(ctx context.Context, sel ast.Selection
 			return graphql.Null
 		}
 		return ec._Opportunity(ctx, sel, obj)
+	case group.View:
+		return ec._Group(ctx, sel, &obj)
+	case *group.View:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Group(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj

@@ -48,7 +48,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int, aft
 	if err != nil {
 		return nil, err
 	}
-	return searchConnection(p), nil
+	return searchConnection(p, r.groupViewer(ctx)), nil
 }
 
 func (r *queryResolver) SuggestedVolunteers(ctx context.Context, shiftID string, first *int) ([]*model.VolunteerSuggestion, error) {

@@ -613,6 +613,29 @@ func (ec *executionContext) fieldContext_Opportunity_publishedAt(_ context.Conte
 	return graphql.NewScalarFieldContext("Opportunity", field, true, true, errors.New("field of type DateTime does not have child fields"))
 }
 
+func (ec *executionContext) _Opportunity_minimumAge(ctx context.Context, field graphql.CollectedField, obj *opportunity.Opportunity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Opportunity_minimumAge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinimumAge, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Opportunity_minimumAge(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Opportunity", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 func (ec *executionContext) _OpportunityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.OpportunityConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1326,7 +1349,7 @@ func (ec *executionContext) unmarshalInputCreateOpportunityInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"organisationId", "title", "description", "easyLanguageSummary", "accessibilityNotes", "category", "mode", "skills", "languages", "location", "onlineUrl", "requiresApproval", "requiredModuleIds", "requiredCredentials"}
+	fieldsInOrder := [...]string{"organisationId", "title", "description", "easyLanguageSummary", "accessibilityNotes", "category", "mode", "skills", "languages", "location", "onlineUrl", "requiresApproval", "requiredModuleIds", "requiredCredentials", "minimumAge"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -1431,6 +1454,13 @@ func (ec *executionContext) unmarshalInputCreateOpportunityInput(ctx context.Con
 				return it, err
 			}
 			it.RequiredCredentials = data
+		case "minimumAge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minimumAge"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinimumAge = data
 		}
 	}
 	return it, nil
@@ -1556,7 +1586,7 @@ func (ec *executionContext) unmarshalInputUpdateOpportunityInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"title", "description", "easyLanguageSummary", "accessibilityNotes", "category", "mode", "skills", "languages", "location", "onlineUrl", "requiresApproval", "requiredModuleIds", "requiredCredentials"}
+	fieldsInOrder := [...]string{"title", "description", "easyLanguageSummary", "accessibilityNotes", "category", "mode", "skills", "languages", "location", "onlineUrl", "requiresApproval", "requiredModuleIds", "requiredCredentials", "minimumAge"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -1654,6 +1684,13 @@ func (ec *executionContext) unmarshalInputUpdateOpportunityInput(ctx context.Con
 				return it, err
 			}
 			it.RequiredCredentials = data
+		case "minimumAge":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minimumAge"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinimumAge = data
 		}
 	}
 	return it, nil
@@ -2116,6 +2153,11 @@ func (ec *executionContext) _Opportunity(ctx context.Context, sel ast.SelectionS
 			}
 
 			out.Concurrently(i, func(ctx context.Context) graphql.Marshaler { return innerFunc(ctx, out) })
+		case "minimumAge":
+			out.Values[i] = ec._Opportunity_minimumAge(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -527,6 +527,29 @@ func (ec *executionContext) fieldContext_VolunteerProfile_contactable(_ context.
 	return graphql.NewScalarFieldContext("VolunteerProfile", field, false, false, errors.New("field of type Boolean does not have child fields"))
 }
 
+func (ec *executionContext) _VolunteerProfile_birthYear(ctx context.Context, field graphql.CollectedField, obj *profile.Profile) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VolunteerProfile_birthYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_VolunteerProfile_birthYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VolunteerProfile", field, false, false, errors.New("field of type Int does not have child fields"))
+}
+
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
@@ -586,7 +609,7 @@ func (ec *executionContext) unmarshalInputVolunteerProfileInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"skills", "interests", "languages", "availability", "location", "clearLocation", "postalCode", "radiusKm", "onlineOnly", "accessibilityNeeds", "easyLanguage", "timeZone", "contactable"}
+	fieldsInOrder := [...]string{"skills", "interests", "languages", "availability", "location", "clearLocation", "postalCode", "radiusKm", "onlineOnly", "accessibilityNeeds", "easyLanguage", "timeZone", "contactable", "birthYear"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -684,6 +707,13 @@ func (ec *executionContext) unmarshalInputVolunteerProfileInput(ctx context.Cont
 				return it, err
 			}
 			it.Contactable = data
+		case "birthYear":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthYear"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthYear = data
 		}
 	}
 	return it, nil
@@ -971,6 +1001,11 @@ func (ec *executionContext) _VolunteerProfile(ctx context.Context, sel ast.Selec
 			}
 		case "contactable":
 			out.Values[i] = ec._VolunteerProfile_contactable(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthYear":
+			out.Values[i] = ec._VolunteerProfile_birthYear(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -27,6 +27,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	AuditEntry() AuditEntryResolver
+	Call() CallResolver
 	ConsentRecord() ConsentRecordResolver
 	ConsentState() ConsentStateResolver
 	Credential() CredentialResolver
@@ -92,6 +93,15 @@ type ComplexityRoot struct {
 
 	CalendarFeedPayload struct {
 		Path func(childComplexity int) int
+	}
+
+	Call struct {
+		DisplayName func(childComplexity int) int
+		EndsAt      func(childComplexity int) int
+		Phone       func(childComplexity int) int
+		Shift       func(childComplexity int) int
+		StartsAt    func(childComplexity int) int
+		UserID      func(childComplexity int) int
 	}
 
 	CertificateVerification struct {
@@ -372,8 +382,10 @@ type ComplexityRoot struct {
 		RecordAttendance              func(childComplexity int, signupID string, attended bool, hours *float64) int
 		RecordCredential              func(childComplexity int, input model.RecordCredentialInput) int
 		RecordMeetingAttendance       func(childComplexity int, meetingID string, count int) int
+		RecordParentalConsent         func(childComplexity int, input model.ParentalConsentInput) int
 		RefreshSession                func(childComplexity int, refreshToken string) int
 		Register                      func(childComplexity int, input model.RegisterInput) int
+		RegisterProxyVolunteer        func(childComplexity int, input model.RegisterProxyVolunteerInput) int
 		RemoveGroupMember             func(childComplexity int, membershipID string) int
 		RemoveOrganisationMember      func(childComplexity int, organisationID string, userID string) int
 		ResolveGroupMember            func(childComplexity int, membershipID string, reason string) int
@@ -383,8 +395,10 @@ type ComplexityRoot struct {
 		Rsvp                          func(childComplexity int, meetingID string, attending bool) int
 		ScheduleMeetings              func(childComplexity int, input model.ScheduleMeetingsInput) int
 		SignUp                        func(childComplexity int, shiftID string, idempotencyKey *string) int
+		SignUpProxyVolunteer          func(childComplexity int, shiftID string, userID string, allowOverlap *bool) int
 		SignUpVolunteer               func(childComplexity int, shiftID string, email string, allowOverlap *bool) int
 		SubmitQuiz                    func(childComplexity int, moduleID string, answers []*model.QuizAnswerInput, version *int) int
+		TakeOverAccount               func(childComplexity int, input model.TakeOverAccountInput) int
 		UpdateNotificationPreferences func(childComplexity int, input model.NotificationPreferencesInput) int
 		UpdateOpportunity             func(childComplexity int, id string, input model.UpdateOpportunityInput) int
 		UpdateShift                   func(childComplexity int, id string, input model.UpdateShiftInput) int
@@ -430,6 +444,7 @@ type ComplexityRoot struct {
 		ID                  func(childComplexity int) int
 		Languages           func(childComplexity int) int
 		Location            func(childComplexity int) int
+		MinimumAge          func(childComplexity int) int
 		Mode                func(childComplexity int) int
 		OnlineURL           func(childComplexity int) int
 		Organisation        func(childComplexity int) int
@@ -509,8 +524,15 @@ type ComplexityRoot struct {
 		HasNextPage func(childComplexity int) int
 	}
 
+	ProxyVolunteerPayload struct {
+		TakeoverCode func(childComplexity int) int
+		User         func(childComplexity int) int
+	}
+
 	Query struct {
 		AuditLog                   func(childComplexity int, organisationID string, first *int, after *string) int
+		CallList                   func(childComplexity int, organisationID string, date string) int
+		CallListCSV                func(childComplexity int, organisationID string, date string) int
 		EngagementStats            func(childComplexity int, organisationID string, from stats.Date, to stats.Date, granularity stats.Granularity) int
 		ExportMyData               func(childComplexity int) int
 		Group                      func(childComplexity int, id string) int
@@ -740,6 +762,7 @@ type ComplexityRoot struct {
 	VolunteerProfile struct {
 		AccessibilityNeeds func(childComplexity int) int
 		Availability       func(childComplexity int) int
+		BirthYear          func(childComplexity int) int
 		Contactable        func(childComplexity int) int
 		EasyLanguage       func(childComplexity int) int
 		HasLocation        func(childComplexity int) int
@@ -894,6 +917,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CalendarFeedPayload.Path(childComplexity), true
+
+	case "Call.displayName":
+		if e.ComplexityRoot.Call.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.DisplayName(childComplexity), true
+	case "Call.endsAt":
+		if e.ComplexityRoot.Call.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.EndsAt(childComplexity), true
+	case "Call.phone":
+		if e.ComplexityRoot.Call.Phone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.Phone(childComplexity), true
+	case "Call.shift":
+		if e.ComplexityRoot.Call.Shift == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.Shift(childComplexity), true
+	case "Call.startsAt":
+		if e.ComplexityRoot.Call.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.StartsAt(childComplexity), true
+	case "Call.userId":
+		if e.ComplexityRoot.Call.UserID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Call.UserID(childComplexity), true
 
 	case "CertificateVerification.certificate":
 		if e.ComplexityRoot.CertificateVerification.Certificate == nil {
@@ -2237,6 +2297,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordMeetingAttendance(childComplexity, args["meetingId"].(string), args["count"].(int)), true
+	case "Mutation.recordParentalConsent":
+		if e.ComplexityRoot.Mutation.RecordParentalConsent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordParentalConsent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordParentalConsent(childComplexity, args["input"].(model.ParentalConsentInput)), true
 	case "Mutation.refreshSession":
 		if e.ComplexityRoot.Mutation.RefreshSession == nil {
 			break
@@ -2259,6 +2330,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Register(childComplexity, args["input"].(model.RegisterInput)), true
+	case "Mutation.registerProxyVolunteer":
+		if e.ComplexityRoot.Mutation.RegisterProxyVolunteer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerProxyVolunteer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterProxyVolunteer(childComplexity, args["input"].(model.RegisterProxyVolunteerInput)), true
 	case "Mutation.removeGroupMember":
 		if e.ComplexityRoot.Mutation.RemoveGroupMember == nil {
 			break
@@ -2348,6 +2430,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignUp(childComplexity, args["shiftId"].(string), args["idempotencyKey"].(*string)), true
+	case "Mutation.signUpProxyVolunteer":
+		if e.ComplexityRoot.Mutation.SignUpProxyVolunteer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_signUpProxyVolunteer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SignUpProxyVolunteer(childComplexity, args["shiftId"].(string), args["userId"].(string), args["allowOverlap"].(*bool)), true
 	case "Mutation.signUpVolunteer":
 		if e.ComplexityRoot.Mutation.SignUpVolunteer == nil {
 			break
@@ -2370,6 +2463,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SubmitQuiz(childComplexity, args["moduleId"].(string), args["answers"].([]*model.QuizAnswerInput), args["version"].(*int)), true
+	case "Mutation.takeOverAccount":
+		if e.ComplexityRoot.Mutation.TakeOverAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_takeOverAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.TakeOverAccount(childComplexity, args["input"].(model.TakeOverAccountInput)), true
 	case "Mutation.updateNotificationPreferences":
 		if e.ComplexityRoot.Mutation.UpdateNotificationPreferences == nil {
 			break
@@ -2585,6 +2689,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Opportunity.Location(childComplexity), true
+	case "Opportunity.minimumAge":
+		if e.ComplexityRoot.Opportunity.MinimumAge == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Opportunity.MinimumAge(childComplexity), true
 	case "Opportunity.mode":
 		if e.ComplexityRoot.Opportunity.Mode == nil {
 			break
@@ -2861,6 +2971,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "ProxyVolunteerPayload.takeoverCode":
+		if e.ComplexityRoot.ProxyVolunteerPayload.TakeoverCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyVolunteerPayload.TakeoverCode(childComplexity), true
+	case "ProxyVolunteerPayload.user":
+		if e.ComplexityRoot.ProxyVolunteerPayload.User == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProxyVolunteerPayload.User(childComplexity), true
+
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -2872,6 +2995,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["organisationId"].(string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.callList":
+		if e.ComplexityRoot.Query.CallList == nil {
+			break
+		}
+
+		args, err := ec.field_Query_callList_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CallList(childComplexity, args["organisationId"].(string), args["date"].(string)), true
+	case "Query.callListCsv":
+		if e.ComplexityRoot.Query.CallListCSV == nil {
+			break
+		}
+
+		args, err := ec.field_Query_callListCsv_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CallListCSV(childComplexity, args["organisationId"].(string), args["date"].(string)), true
 	case "Query.engagementStats":
 		if e.ComplexityRoot.Query.EngagementStats == nil {
 			break
@@ -3903,6 +4048,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.VolunteerProfile.Availability(childComplexity), true
+	case "VolunteerProfile.birthYear":
+		if e.ComplexityRoot.VolunteerProfile.BirthYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VolunteerProfile.BirthYear(childComplexity), true
 	case "VolunteerProfile.contactable":
 		if e.ComplexityRoot.VolunteerProfile.Contactable == nil {
 			break
@@ -4036,11 +4187,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		ec.unmarshalInputLoginInput,
 		ec.unmarshalInputNotificationPreferencesInput,
 		ec.unmarshalInputOpportunityFilter,
+		ec.unmarshalInputParentalConsentInput,
 		ec.unmarshalInputQuestionInput,
 		ec.unmarshalInputQuizAnswerInput,
 		ec.unmarshalInputRecordCredentialInput,
 		ec.unmarshalInputRegisterInput,
+		ec.unmarshalInputRegisterProxyVolunteerInput,
 		ec.unmarshalInputScheduleMeetingsInput,
+		ec.unmarshalInputTakeOverAccountInput,
 		ec.unmarshalInputUpdateOpportunityInput,
 		ec.unmarshalInputUpdateShiftInput,
 		ec.unmarshalInputUpdateTrainingModuleInput,
@@ -5019,6 +5173,99 @@ type VolunteerContact {
   "For people registered without a smartphone."
   phone: String
 }
+
+# --- proxy use: people without a smartphone ---
+
+extend type Query {
+  "The people the organisation acts for who have a confirmed shift on the day (YYYY-MM-DD, Europe/Berlin): staff call them instead of sending reminders. Staff only; logged, as it shows phone numbers."
+  callList(organisationId: ID!, date: String!): [Call!]!
+  "The call list as CSV (semicolon-separated: name;phone;start;end;shiftId). Staff only; logged."
+  callListCsv(organisationId: ID!, date: String!): String!
+}
+
+extend type Mutation {
+  "Registers a person without a smartphone (staff), with their consent as given. They get no e-mails; reminders go to the call list."
+  registerProxyVolunteer(input: RegisterProxyVolunteerInput!): ProxyVolunteerPayload!
+  "Signs up a person the organisation acts for (staff)."
+  signUpProxyVolunteer(shiftId: ID!, userId: ID!, allowOverlap: Boolean): SignupPayload!
+  "The person takes their account over with the one-time code: their own e-mail address and password; signs them in."
+  takeOverAccount(input: TakeOverAccountInput!): AuthPayload!
+  "Records a parent's or guardian's consent (or its withdrawal) for a volunteer under 16 (staff)."
+  recordParentalConsent(input: ParentalConsentInput!): ConsentPayload!
+}
+
+input RegisterProxyVolunteerInput {
+  organisationId: ID!
+  "The name staff and the person use (1 to 80 characters)."
+  displayName: String!
+  "For the call list, e.g. +49 30 1234567."
+  phone: String!
+  "Defaults to DE."
+  locale: Locale
+  "How the person agreed to be registered: IN_PERSON, PHONE or WRITTEN."
+  consentMethod: ConsentMethod!
+  "Who agreed and how, if it helps (up to 300 characters)."
+  consentNote: String
+}
+
+type ProxyVolunteerPayload {
+  user: User!
+  "Shown once: with it the person can take the account over later (takeOverAccount). Give it to them on paper."
+  takeoverCode: String!
+}
+
+input TakeOverAccountInput {
+  code: String!
+  email: String!
+  "At least 10 characters, not a common password."
+  password: String!
+}
+
+input ParentalConsentInput {
+  organisationId: ID!
+  userId: ID!
+  granted: Boolean!
+  method: ConsentMethod!
+  "Who gave it, e.g. \"mother, by phone\" (up to 300 characters)."
+  note: String
+}
+
+"A confirmed shift of a person to call about."
+type Call {
+  userId: ID!
+  displayName: String!
+  phone: String!
+  shift: Shift!
+  startsAt: DateTime!
+  endsAt: DateTime!
+}
+
+# --- minors and minimum ages ---
+
+extend input VolunteerProfileInput {
+  "Year of birth (never a date), where an organisation needs to know the age; 0 removes it. Volunteers under 16 need a parent's consent (recordParentalConsent) to sign up."
+  birthYear: Int
+}
+
+extend type VolunteerProfile {
+  "Year of birth; 0 when not given."
+  birthYear: Int!
+}
+
+extend input CreateOpportunityInput {
+  "A legally required minimum age of volunteers (e.g. 16 or 18); signing up checks it against the birth year. 0 or left out: none."
+  minimumAge: Int
+}
+
+extend input UpdateOpportunityInput {
+  "A legally required minimum age of volunteers; 0 removes it."
+  minimumAge: Int
+}
+
+extend type Opportunity {
+  "The minimum age of volunteers; 0 for none."
+  minimumAge: Int!
+}
 `, BuiltIn: false},
 	{Name: "../schema/profile.graphqls", Input: `extend type Mutation {
   "Changes the caller's volunteer profile; fields left out stay as they are."
@@ -5628,6 +5875,24 @@ func (ec *executionContext) childFields_CalendarFeedPayload(ctx context.Context,
 	return nil, fmt.Errorf("no field named %q was found under type CalendarFeedPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_Call(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "userId":
+		return ec.fieldContext_Call_userId(ctx, field)
+	case "displayName":
+		return ec.fieldContext_Call_displayName(ctx, field)
+	case "phone":
+		return ec.fieldContext_Call_phone(ctx, field)
+	case "shift":
+		return ec.fieldContext_Call_shift(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_Call_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_Call_endsAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Call", field.Name)
+}
+
 func (ec *executionContext) childFields_CertificateVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "valid":
@@ -6202,6 +6467,8 @@ func (ec *executionContext) childFields_Opportunity(ctx context.Context, field g
 		return ec.fieldContext_Opportunity_createdAt(ctx, field)
 	case "publishedAt":
 		return ec.fieldContext_Opportunity_publishedAt(ctx, field)
+	case "minimumAge":
+		return ec.fieldContext_Opportunity_minimumAge(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Opportunity", field.Name)
 }
@@ -6334,6 +6601,16 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_ProxyVolunteerPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "user":
+		return ec.fieldContext_ProxyVolunteerPayload_user(ctx, field)
+	case "takeoverCode":
+		return ec.fieldContext_ProxyVolunteerPayload_takeoverCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProxyVolunteerPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_QuizQuestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6740,6 +7017,8 @@ func (ec *executionContext) childFields_VolunteerProfile(ctx context.Context, fi
 		return ec.fieldContext_VolunteerProfile_timeZone(ctx, field)
 	case "contactable":
 		return ec.fieldContext_VolunteerProfile_contactable(ctx, field)
+	case "birthYear":
+		return ec.fieldContext_VolunteerProfile_birthYear(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type VolunteerProfile", field.Name)
 }

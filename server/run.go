@@ -120,7 +120,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 		stores.Expirations = svc.Training
 		jobs := schedule.Jobs(schedule.Platform{Accounts: svc.Accounts, Notify: notify.NewJobs(stores, sender, owner, log),
 			Leases: st.Leases(), Runs: st.JobRuns(), Replays: st.Replays(), Stats: stats.NewJob(st.Stats(), st.Outbox(), st.Stats()),
-			Training: svc.Training})
+			Training: svc.Training, GroupMeetings: svc.Groups})
 		runner, err := schedule.NewRunner(baseCtx, jobs, log,
 			schedule.WithLeases(lease.NewManager(st.Leases(), owner, log)), schedule.WithRunLog(st.JobRuns()))
 		if err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/config"
+	"github.com/mitwirken/mitwirken/internal/group"
 	"github.com/mitwirken/mitwirken/internal/lease"
 	"github.com/mitwirken/mitwirken/internal/mail"
 	"github.com/mitwirken/mitwirken/internal/notify"
@@ -75,10 +76,13 @@ func run(ctx context.Context, getenv func(string) string, args []string, logOut 
 	// The worker only reads and prunes training records, so the training service records no events.
 	train := training.NewService(st.Training(), st.Credentials(), organisation.NewService(st.Organisations(), accounts), accounts,
 		nil, st.Signups(), log, training.Config{})
+	// The worker only expands meeting schedules, which records no events and checks no roles.
+	groups := group.NewService(st.Groups(), organisation.NewService(st.Organisations(), accounts), accounts, nil, nil, log)
 	stores := st.NotifyStores()
 	stores.Expirations = train
 	jobs := schedule.Jobs(schedule.Platform{Accounts: accounts, Notify: notify.NewJobs(stores, sender, owner, log),
-		Leases: st.Leases(), Runs: st.JobRuns(), Stats: stats.NewJob(st.Stats(), st.Outbox(), st.Stats()), Training: train})
+		Leases: st.Leases(), Runs: st.JobRuns(), Stats: stats.NewJob(st.Stats(), st.Outbox(), st.Stats()), Training: train,
+		GroupMeetings: groups})
 	runner, err := schedule.NewRunner(ctx, jobs, log,
 		schedule.WithLeases(lease.NewManager(st.Leases(), owner, log)), schedule.WithRunLog(st.JobRuns()))
 	if err != nil {

@@ -146,6 +146,8 @@ type CreateOpportunityInput struct {
 	RequiredModuleIds []string `json:"requiredModuleIds,omitempty"`
 	// Credential kinds such as CERTIFICATE_OF_CONDUCT.
 	RequiredCredentials []string `json:"requiredCredentials,omitempty"`
+	// A legally required minimum age of volunteers (e.g. 16 or 18); signing up checks it against the birth year. 0 or left out: none.
+	MinimumAge *int `json:"minimumAge,omitempty"`
 }
 
 type CreateOrganisationInput struct {
@@ -358,6 +360,21 @@ type PageInfo struct {
 	EndCursor   *string `json:"endCursor,omitempty"`
 }
 
+type ParentalConsentInput struct {
+	OrganisationID string         `json:"organisationId"`
+	UserID         string         `json:"userId"`
+	Granted        bool           `json:"granted"`
+	Method         consent.Method `json:"method"`
+	// Who gave it, e.g. "mother, by phone" (up to 300 characters).
+	Note *string `json:"note,omitempty"`
+}
+
+type ProxyVolunteerPayload struct {
+	User account.User `json:"user"`
+	// Shown once: with it the person can take the account over later (takeOverAccount). Give it to them on paper.
+	TakeoverCode string `json:"takeoverCode"`
+}
+
 type Query struct {
 }
 
@@ -423,6 +440,20 @@ type RegisterInput struct {
 	Locale *account.Locale `json:"locale,omitempty"`
 }
 
+type RegisterProxyVolunteerInput struct {
+	OrganisationID string `json:"organisationId"`
+	// The name staff and the person use (1 to 80 characters).
+	DisplayName string `json:"displayName"`
+	// For the call list, e.g. +49 30 1234567.
+	Phone string `json:"phone"`
+	// Defaults to DE.
+	Locale *account.Locale `json:"locale,omitempty"`
+	// How the person agreed to be registered: IN_PERSON, PHONE or WRITTEN.
+	ConsentMethod consent.Method `json:"consentMethod"`
+	// Who agreed and how, if it helps (up to 300 characters).
+	ConsentNote *string `json:"consentNote,omitempty"`
+}
+
 type ScheduleMeetingsInput struct {
 	GroupID string `json:"groupId"`
 	// An RFC 5545 RRULE such as FREQ=WEEKLY;INTERVAL=2;BYDAY=TU (at most daily).
@@ -477,6 +508,13 @@ type SignupPayload struct {
 type Subscription struct {
 }
 
+type TakeOverAccountInput struct {
+	Code  string `json:"code"`
+	Email string `json:"email"`
+	// At least 10 characters, not a common password.
+	Password string `json:"password"`
+}
+
 type TrainingModuleConnection struct {
 	Edges      []*TrainingModuleEdge `json:"edges"`
 	PageInfo   PageInfo              `json:"pageInfo"`
@@ -525,6 +563,8 @@ type UpdateOpportunityInput struct {
 	RequiresApproval    *bool             `json:"requiresApproval,omitempty"`
 	RequiredModuleIds   []string          `json:"requiredModuleIds,omitempty"`
 	RequiredCredentials []string          `json:"requiredCredentials,omitempty"`
+	// A legally required minimum age of volunteers; 0 removes it.
+	MinimumAge *int `json:"minimumAge,omitempty"`
 }
 
 type UpdateShiftInput struct {
@@ -587,6 +627,8 @@ type VolunteerProfileInput struct {
 	TimeZone *string `json:"timeZone,omitempty"`
 	// Consent to be suggested to and invited by coordinators.
 	Contactable *bool `json:"contactable,omitempty"`
+	// Year of birth (never a date), where an organisation needs to know the age; 0 removes it. Volunteers under 16 need a parent's consent (recordParentalConsent) to sign up.
+	BirthYear *int `json:"birthYear,omitempty"`
 }
 
 type VolunteerSuggestion struct {

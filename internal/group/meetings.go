@@ -274,6 +274,12 @@ type MeetingView struct {
 	MyPosition int
 }
 
+// AttendingCount is the number of places taken.
+func (m MeetingView) AttendingCount() int { return m.Attending }
+
+// WaitlistCount is the number waiting.
+func (m MeetingView) WaitlistCount() int { return m.Waitlisted }
+
 // PlaceFor returns the place for insiders.
 func (m MeetingView) PlaceFor() string {
 	if m.Insider {

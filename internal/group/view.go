@@ -31,6 +31,9 @@ func (v View) Insider() bool { return v.Member() || v.Facilitator || v.Staff }
 // Manager reports whether the actor may manage meetings and members.
 func (v View) Manager() bool { return v.Facilitator || v.Staff }
 
+// CanManage is Manager, named for the API.
+func (v View) CanManage() bool { return v.Manager() }
+
 // PlaceFor returns the exact place for insiders, else "".
 func (v View) PlaceFor() string {
 	if v.Insider() {
@@ -45,6 +48,11 @@ func (v View) LinkFor() string {
 		return v.OnlineURL
 	}
 	return ""
+}
+
+// ViewOf returns a group found elsewhere (search, recommendations) as the actor sees it.
+func (s *Service) ViewOf(ctx context.Context, actor auth.Actor, g Group) (View, error) {
+	return s.view(ctx, actor, g)
 }
 
 func (s *Service) view(ctx context.Context, actor auth.Actor, g Group) (View, error) {
@@ -75,14 +83,14 @@ type Member struct {
 	Pseudonym   string
 	Status      Status
 	Facilitator bool
-	// Me marks the actor's own membership.
-	Me    bool
+	// IsMe marks the actor's own membership.
+	IsMe  bool
 	Since time.Time
 }
 
 func memberOf(g Group, m Membership, actor auth.Actor) Member {
 	return Member{ID: m.ID, Pseudonym: m.Pseudonym, Status: m.Status, Facilitator: g.IsFacilitator(m.UserID),
-		Me: actor.Authenticated() && m.UserID == actor.UserID, Since: m.CreatedAt}
+		IsMe: actor.Authenticated() && m.UserID == actor.UserID, Since: m.CreatedAt}
 }
 
 // Members lists the active members by pseudonym, for insiders; others get an empty list.
