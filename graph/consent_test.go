@@ -121,7 +121,9 @@ func TestContactDetailsAreLoggedAndErasureOnRequest(t *testing.T) {
 	coord.Do(t, contact, map[string]any{"o": f.orgID, "u": vol.User.ID, "r": "x"}).Fails(t, "BAD_USER_INPUT", "reason")
 	a.As(otherOrg.coordinator.AccessToken).Do(t, contact, map[string]any{"o": f.orgID, "u": vol.User.ID, "r": why}).Fails(t, "FORBIDDEN", "")
 	a.As(stranger.AccessToken).Do(t, contact, map[string]any{"o": f.orgID, "u": vol.User.ID, "r": why}).Fails(t, "FORBIDDEN", "")
-	var got struct{ VolunteerContact struct{ DisplayName, Email string } }
+	var got struct {
+		VolunteerContact struct{ DisplayName, Email string }
+	}
 	coord.Do(t, contact, map[string]any{"o": f.orgID, "u": vol.User.ID, "r": why}).OK(t, &got)
 	if got.VolunteerContact.Email != "logged@example.org" {
 		t.Fatalf("contact = %+v", got.VolunteerContact)

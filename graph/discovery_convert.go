@@ -7,7 +7,6 @@ import (
 
 	"github.com/mitwirken/mitwirken/graph/model"
 	"github.com/mitwirken/mitwirken/internal/discovery"
-	"github.com/mitwirken/mitwirken/internal/group"
 	"github.com/mitwirken/mitwirken/internal/match"
 	"github.com/mitwirken/mitwirken/internal/profile"
 )
@@ -23,7 +22,7 @@ func profileInput(in model.VolunteerProfileInput) profile.Input {
 		Skills: optionalList(in.Skills), Interests: optionalList(in.Interests), Languages: optionalList(in.Languages),
 		PostalCode: in.PostalCode, RadiusKm: in.RadiusKm, OnlineOnly: in.OnlineOnly,
 		AccessibilityNeeds: optionalList(in.AccessibilityNeeds), EasyLanguage: in.EasyLanguage, TimeZone: in.TimeZone,
-		Contactable: in.Contactable, ClearLocation: deref(in.ClearLocation),
+		Contactable: in.Contactable, ClearLocation: deref(in.ClearLocation), BirthYear: in.BirthYear,
 	}
 	if in.Location != nil {
 		out.Location = &profile.LocationInput{Latitude: in.Location.Latitude, Longitude: in.Location.Longitude}
@@ -86,18 +85,13 @@ func matchConnection(p discovery.Page[match.Result]) *model.OpportunityMatchConn
 	return c
 }
 
-// searchConnection converts search hits; view shows a found group as the caller sees it.
-func searchConnection(p discovery.Page[discovery.Hit], view func(group.Group) group.View) *model.SearchResultConnection {
+func searchConnection(p discovery.Page[discovery.Hit]) *model.SearchResultConnection {
 	c := &model.SearchResultConnection{Edges: make([]*model.SearchResultEdge, len(p.Items)), TotalCount: p.Total}
 	last := ""
 	for i, h := range p.Items {
 		last = encodeCursor("search", string(h.Kind)+":"+h.ID)
 		o := h.Opportunity
 		c.Edges[i] = &model.SearchResultEdge{Cursor: last, Node: &o, Score: h.Score}
-		if h.Group != nil {
-			v := view(*h.Group)
-			c.Edges[i].Node = &v
-		}
 	}
 	c.PageInfo = pageInfo(p.HasNext, last)
 	return c

@@ -15,6 +15,7 @@ func createDetails(in model.CreateOpportunityInput) opportunity.Details {
 		AccessibilityNotes: in.AccessibilityNotes, Category: in.Category, Mode: &in.Mode, OnlineURL: in.OnlineURL,
 		RequiresApproval: in.RequiresApproval, Skills: optionalList(in.Skills), Languages: optionalList(in.Languages),
 		RequiredModuleIDs: optionalList(in.RequiredModuleIds), RequiredCredentials: optionalList(in.RequiredCredentials),
+		MinimumAge: in.MinimumAge,
 	}
 	if in.Location != nil {
 		loc := location(in.Location)
@@ -29,6 +30,7 @@ func updateDetails(in model.UpdateOpportunityInput) opportunity.Details {
 		AccessibilityNotes: in.AccessibilityNotes, Category: in.Category, Mode: in.Mode, OnlineURL: in.OnlineURL,
 		RequiresApproval: in.RequiresApproval, Skills: optionalList(in.Skills), Languages: optionalList(in.Languages),
 		RequiredModuleIDs: optionalList(in.RequiredModuleIds), RequiredCredentials: optionalList(in.RequiredCredentials),
+		MinimumAge: in.MinimumAge,
 	}
 	if in.Location != nil {
 		loc := location(in.Location)

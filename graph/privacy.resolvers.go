@@ -13,6 +13,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/audit"
 	"github.com/mitwirken/mitwirken/internal/consent"
+	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/privacy"
 )
 
@@ -26,6 +27,10 @@ func (r *auditEntryResolver) Actor(ctx context.Context, obj *audit.Entry) (*acco
 
 func (r *auditEntryResolver) Subject(ctx context.Context, obj *audit.Entry) (*account.User, error) {
 	return auditUser(ctx, obj.SubjectUserID)
+}
+
+func (r *callResolver) Shift(ctx context.Context, obj *privacy.Call) (*opportunity.Shift, error) {
+	return load(ctx, loadersFrom(ctx).shifts, obj.ShiftID)
 }
 
 func (r *consentRecordResolver) RecordedByStaff(ctx context.Context, obj *consent.Record) (bool, error) {
@@ -58,6 +63,22 @@ func (r *mutationResolver) WithdrawConsent(ctx context.Context, purpose consent.
 	return consentPayload(r.Svc.Consents.Withdraw(ctx, viewer(ctx), purpose))
 }
 
+func (r *mutationResolver) RegisterProxyVolunteer(ctx context.Context, input model.RegisterProxyVolunteerInput) (*model.ProxyVolunteerPayload, error) {
+	return proxyPayload(r.Svc.Privacy.RegisterProxy(ctx, viewer(ctx), proxyInput(input)))
+}
+
+func (r *mutationResolver) SignUpProxyVolunteer(ctx context.Context, shiftID string, userID string, allowOverlap *bool) (*model.SignupPayload, error) {
+	return signupPayload(r.Svc.Privacy.SignUpProxy(ctx, viewer(ctx), shiftID, userID, deref(allowOverlap)))
+}
+
+func (r *mutationResolver) TakeOverAccount(ctx context.Context, input model.TakeOverAccountInput) (*model.AuthPayload, error) {
+	return authPayload(ctx)(r.Svc.Privacy.TakeOver(ctx, input.Code, input.Email, input.Password, clientAddr(ctx)))
+}
+
+func (r *mutationResolver) RecordParentalConsent(ctx context.Context, input model.ParentalConsentInput) (*model.ConsentPayload, error) {
+	return consentPayload(r.Svc.Privacy.RecordParentalConsent(ctx, viewer(ctx), input.OrganisationID, input.UserID, input.Granted, input.Method, deref(input.Note)))
+}
+
 func (r *queryResolver) ExportMyData(ctx context.Context) (string, error) {
 	return r.Svc.Privacy.Export(ctx, viewer(ctx))
 }
@@ -73,6 +94,14 @@ func (r *queryResolver) AuditLog(ctx context.Context, organisationID string, fir
 func (r *queryResolver) VolunteerContact(ctx context.Context, organisationID string, userID string, reason string) (*privacy.Contact, error) {
 	c, err := r.Svc.Privacy.Contact(ctx, viewer(ctx), organisationID, userID, reason)
 	return &c, err
+}
+
+func (r *queryResolver) CallList(ctx context.Context, organisationID string, date string) ([]*privacy.Call, error) {
+	return pointers(r.Svc.Privacy.CallList(ctx, viewer(ctx), organisationID, date))
+}
+
+func (r *queryResolver) CallListCSV(ctx context.Context, organisationID string, date string) (string, error) {
+	return r.Svc.Privacy.CallListCSV(ctx, viewer(ctx), organisationID, date)
 }
 
 func (r *userResolver) ConsentRequired(ctx context.Context, obj *account.User) ([]*consent.State, error) {
@@ -92,6 +121,8 @@ func (r *volunteerContactResolver) Phone(ctx context.Context, obj *privacy.Conta
 
 func (r *Resolver) AuditEntry() AuditEntryResolver { return &auditEntryResolver{r} }
 
+func (r *Resolver) Call() CallResolver { return &callResolver{r} }
+
 func (r *Resolver) ConsentRecord() ConsentRecordResolver { return &consentRecordResolver{r} }
 
 func (r *Resolver) ConsentState() ConsentStateResolver { return &consentStateResolver{r} }
@@ -100,6 +131,7 @@ func (r *Resolver) VolunteerContact() VolunteerContactResolver { return &volunte
 
 type (
 	auditEntryResolver       struct{ *Resolver }
+	callResolver             struct{ *Resolver }
 	consentRecordResolver    struct{ *Resolver }
 	consentStateResolver     struct{ *Resolver }
 	volunteerContactResolver struct{ *Resolver }

@@ -7,6 +7,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/consent"
 	"github.com/mitwirken/mitwirken/internal/errs"
+	"github.com/mitwirken/mitwirken/internal/privacy"
 )
 
 func consentPayload(st consent.State, err error) (*model.ConsentPayload, error) {
@@ -66,4 +67,16 @@ func auditUser(ctx context.Context, id string) (*account.User, error) {
 		return nil, nil
 	}
 	return u, err
+}
+
+func proxyInput(in model.RegisterProxyVolunteerInput) privacy.ProxyInput {
+	return privacy.ProxyInput{OrganisationID: in.OrganisationID, DisplayName: in.DisplayName, Phone: in.Phone,
+		Locale: deref(in.Locale), ConsentMethod: in.ConsentMethod, ConsentNote: deref(in.ConsentNote)}
+}
+
+func proxyPayload(p privacy.ProxyRegistration, err error) (*model.ProxyVolunteerPayload, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &model.ProxyVolunteerPayload{User: p.User, TakeoverCode: p.TakeoverCode}, nil
 }

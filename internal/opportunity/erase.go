@@ -38,3 +38,6 @@ func (s *Service) ReplaceCreator(ctx context.Context, userID, pseudonym string) 
 	}
 	return nil
 }
+
+// MaxMinimumAge bounds an opportunity's minimum age.
+const MaxMinimumAge = 21

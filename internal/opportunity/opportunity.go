@@ -52,10 +52,13 @@ type Opportunity struct {
 	RequiresApproval    bool
 	RequiredModuleIDs   []string
 	RequiredCredentials []string
-	CreatedBy           string
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
-	PublishedAt         time.Time
+	// MinimumAge is a legally required minimum age of volunteers (e.g. 16 or 18); 0 for none.
+	// Signing up checks it against the volunteer's birth year.
+	MinimumAge  int
+	CreatedBy   string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	PublishedAt time.Time
 	// StatusReason explains a cancellation to the people signed up.
 	StatusReason string
 }

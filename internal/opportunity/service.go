@@ -114,6 +114,7 @@ type Details struct {
 	RequiresApproval    *bool
 	RequiredModuleIDs   *[]string
 	RequiredCredentials *[]string
+	MinimumAge          *int
 }
 
 // apply validates d and writes it into o; prefix is the argument name for error fields.
@@ -172,6 +173,12 @@ func (d Details) apply(o *Opportunity, prefix string) error {
 	}
 	if d.RequiresApproval != nil {
 		o.RequiresApproval = *d.RequiresApproval
+	}
+	if d.MinimumAge != nil {
+		if *d.MinimumAge < 0 || *d.MinimumAge > MaxMinimumAge {
+			return errs.InvalidField(prefix+"minimumAge", "give an age from 0 (none) to %d", MaxMinimumAge)
+		}
+		o.MinimumAge = *d.MinimumAge
 	}
 	if d.RequiredModuleIDs != nil {
 		if o.RequiredModuleIDs, err = cleanIDs(prefix+"requiredModuleIds", *d.RequiredModuleIDs); err != nil {

@@ -27,6 +27,8 @@ type Domains struct {
 	Records Records
 	// FlushEvents writes buffered engagement events, so that an erasure reaches them.
 	FlushEvents func()
+	// Proxies keeps the people staff act for.
+	Proxies ProxyStore
 }
 
 // Wire builds the data-rights services on the foundation's domains and stores: the audit
@@ -57,10 +59,19 @@ func (s *Service) registerDomains(d Domains, cons *consent.Service) {
 		notificationHolder(d.Records, d.Inbox),
 		RecordsHolder(d.Records, KindReplays, Delete),
 		RecordsHolder(d.Records, KindAudit, Pseudonymise),
+		RecordsHolder(d.Records, KindProxies, Delete),
 	)
 	s.RegisterLast(RecordsHolder(d.Records, KindEvents, Pseudonymise, d.FlushEvents))
 	s.AddRelations(SignupRelations{Signups: d.Signups})
 	d.Signups.SetAdmission(s)
+	s.ages = Ages{Profiles: d.Profiles, Consents: cons}
+	if d.Proxies != nil {
+		deps := ProxyDeps{Store: d.Proxies, Accounts: d.Accounts, Signups: d.Signups}
+		if d.Notify != nil {
+			deps.Prefs = d.Notify
+		}
+		s.SetProxies(deps)
+	}
 	d.Profiles.SetContactConsent(cons)
 	cons.AddEffect(consent.ContactEffect{Profiles: d.Profiles})
 	if d.Notify != nil {

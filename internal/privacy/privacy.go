@@ -52,6 +52,7 @@ const (
 	KindReplays       Kind = "replays"
 	KindConsents      Kind = "consents"
 	KindAudit         Kind = "audit"
+	KindProxies       Kind = "proxies"
 )
 
 // Mode is what an erasure does to records of a kind.

@@ -45,6 +45,8 @@ type Service struct {
 	last      []Holder
 	relations []Relations
 	phones    Phones
+	ages      Ages
+	proxies   ProxyDeps
 
 	// gates keep an erasure and new records about the same person apart: writers that create
 	// records about a person (a signup) hold the person's gate for reading until the record is

@@ -2,6 +2,7 @@ package profile
 
 import (
 	"context"
+	"time"
 
 	"github.com/mitwirken/mitwirken/internal/errs"
 )
@@ -38,5 +39,14 @@ func (s *Service) SetContactable(ctx context.Context, userID string, on bool) er
 		s.all[p.UserID] = p
 	}
 	s.mu.Unlock()
+	return nil
+}
+
+// checkBirthYear accepts 0 (none) or a year in which a volunteer alive now can be born.
+func checkBirthYear(y int) error {
+	now := time.Now().Year()
+	if y != 0 && (y < now-120 || y > now-6) {
+		return errs.InvalidField("input.birthYear", "give the year of birth (four digits), or 0 to remove it")
+	}
 	return nil
 }

@@ -45,7 +45,10 @@ type Profile struct {
 	EasyLanguage       bool
 	// Contactable is the volunteer's consent to be suggested to and invited by coordinators.
 	Contactable bool
-	UpdatedAt   time.Time
+	// BirthYear is given where an organisation needs to know a volunteer's age (minors,
+	// minimum ages); a year, never a date. 0 when not given.
+	BirthYear int
+	UpdatedAt time.Time
 }
 
 // Zone is the profile's time zone, Europe/Berlin when unset or unknown.

@@ -49,6 +49,8 @@ type Input struct {
 	EasyLanguage       *bool
 	TimeZone           *string
 	Contactable        *bool
+	// BirthYear 0 removes it.
+	BirthYear *int
 }
 
 // WindowInput is a window as the app sends it: "HH:MM" local times.
@@ -236,6 +238,12 @@ func (in Input) apply(p *Profile) error {
 	}
 	if in.Contactable != nil {
 		p.Contactable = *in.Contactable
+	}
+	if in.BirthYear != nil {
+		if err := checkBirthYear(*in.BirthYear); err != nil {
+			return err
+		}
+		p.BirthYear = *in.BirthYear
 	}
 	return nil
 }

@@ -39,6 +39,7 @@ type opportunityDoc struct {
 	RequiresApproval    bool         `bson:"requiresApproval"`
 	RequiredModuleIDs   []string     `bson:"requiredModuleIds"`
 	RequiredCredentials []string     `bson:"requiredCredentials"`
+	MinimumAge          int          `bson:"minimumAge,omitempty"`
 	CreatedBy           string       `bson:"createdBy"`
 	CreatedAt           time.Time    `bson:"createdAt"`
 	UpdatedAt           time.Time    `bson:"updatedAt"`
@@ -53,7 +54,7 @@ func opportunityToDoc(o *opportunity.Opportunity) opportunityDoc {
 		Mode: string(o.Mode), Status: string(o.Status), Skills: o.Skills, Languages: o.Languages, OnlineURL: o.OnlineURL,
 		RequiresApproval: o.RequiresApproval, RequiredModuleIDs: o.RequiredModuleIDs, RequiredCredentials: o.RequiredCredentials,
 		CreatedBy: o.CreatedBy, CreatedAt: o.CreatedAt.UTC(), UpdatedAt: o.UpdatedAt.UTC(), PublishedAt: o.PublishedAt.UTC(),
-		StatusReason: o.StatusReason}
+		StatusReason: o.StatusReason, MinimumAge: o.MinimumAge}
 	if o.Location != nil {
 		d.Location = &locationDoc{Address: o.Location.Address, Latitude: o.Location.Latitude, Longitude: o.Location.Longitude}
 	}
@@ -66,7 +67,7 @@ func (d *opportunityDoc) opportunity() opportunity.Opportunity {
 		Mode: opportunity.Mode(d.Mode), Status: opportunity.Status(d.Status), Skills: nonNil(d.Skills), Languages: nonNil(d.Languages),
 		OnlineURL: d.OnlineURL, RequiresApproval: d.RequiresApproval, RequiredModuleIDs: nonNil(d.RequiredModuleIDs),
 		RequiredCredentials: nonNil(d.RequiredCredentials), CreatedBy: d.CreatedBy, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt,
-		PublishedAt: d.PublishedAt, StatusReason: d.StatusReason}
+		PublishedAt: d.PublishedAt, StatusReason: d.StatusReason, MinimumAge: d.MinimumAge}
 	if d.Location != nil {
 		o.Location = &opportunity.Location{Address: d.Location.Address, Latitude: d.Location.Latitude, Longitude: d.Location.Longitude}
 	}

@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/privacy"
 	"github.com/mitwirken/mitwirken/internal/signup"
 )
@@ -55,6 +56,7 @@ var selections = map[privacy.Kind][]selection{
 	privacy.KindReplays:  {{coll: collReplays, filter: replayPrefix}},
 	privacy.KindConsents: {{coll: collConsents, filter: byEither("userId", "recordedBy")}},
 	privacy.KindAudit:    {{coll: collAudit, filter: byEither("subjectUserId", "actorId")}},
+	privacy.KindProxies:  {{coll: collProxies, filter: byEither("_id", "registeredBy"), omit: []string{"codeHash"}}},
 }
 
 // RecordsOf returns the user's records of a kind as plain values.
@@ -99,6 +101,12 @@ func (r *PrivacyRecords) EraseRecords(ctx context.Context, kind privacy.Kind, mo
 		}
 		// Consents this person recorded as staff stay, without saying who recorded them.
 		return r.setWhere(ctx, collConsents, "recordedBy", e.UserID, e.Pseudonym)
+	case kind == privacy.KindProxies && mode == privacy.Delete:
+		if err := r.deleteWhere(ctx, collProxies, byField("_id")(e.UserID)); err != nil {
+			return err
+		}
+		// People this person registered as staff stay with their organisation.
+		return r.setWhere(ctx, collProxies, "registeredBy", e.UserID, e.Pseudonym)
 	case kind == privacy.KindNotifications && mode == privacy.Delete:
 		return r.eraseNotifications(ctx, e.UserID)
 	case mode == privacy.Delete:
@@ -288,6 +296,25 @@ func (r *Signups) CreatedBy(ctx context.Context, userID string) ([]signup.Signup
 func (r *Profiles) Delete(ctx context.Context, userID string) error {
 	if _, err := r.s.coll(collProfiles).DeleteOne(ctx, bson.D{{Key: "_id", Value: userID}}); err != nil {
 		return fmt.Errorf("store: delete profile: %w", err)
+	}
+	return nil
+}
+
+// Rekey claims the user's new address, stores the user and releases the old address.
+func (a *Accounts) Rekey(ctx context.Context, u account.User, oldEmail string) error {
+	if _, err := a.s.coll(collEmails).InsertOne(ctx, emailDoc{Email: u.Email, UserID: u.ID}); err != nil {
+		if isDuplicate(err) {
+			return errs.ErrDuplicate
+		}
+		return fmt.Errorf("store: claim email: %w", err)
+	}
+	if _, err := a.s.coll(collUsers).UpdateOne(ctx, bson.D{{Key: "_id", Value: u.ID}}, bson.D{{Key: "$set", Value: bson.D{
+		{Key: "email", Value: u.Email}, {Key: "passwordHash", Value: u.PasswordHash}}}}); err != nil {
+		_, _ = a.s.coll(collEmails).DeleteOne(context.WithoutCancel(ctx), bson.D{{Key: "_id", Value: u.Email}})
+		return fmt.Errorf("store: rekey user: %w", err)
+	}
+	if _, err := a.s.coll(collEmails).DeleteOne(ctx, bson.D{{Key: "_id", Value: oldEmail}}); err != nil {
+		return fmt.Errorf("store: release email: %w", err)
 	}
 	return nil
 }

@@ -36,6 +36,7 @@ type profileDoc struct {
 	AccessibilityNeeds []string    `bson:"accessibilityNeeds"`
 	EasyLanguage       bool        `bson:"easyLanguage"`
 	Contactable        bool        `bson:"contactable"`
+	BirthYear          int         `bson:"birthYear,omitempty"`
 	UpdatedAt          time.Time   `bson:"updatedAt"`
 }
 
@@ -43,7 +44,7 @@ func (d *profileDoc) profile() profile.Profile {
 	p := profile.Profile{UserID: d.UserID, Skills: nonNil(d.Skills), Interests: nonNil(d.Interests), Languages: nonNil(d.Languages),
 		TimeZone: d.TimeZone, HasLocation: d.HasLocation, Latitude: d.Latitude, Longitude: d.Longitude, PostalCode: d.PostalCode,
 		RadiusKm: d.RadiusKm, OnlineOnly: d.OnlineOnly, AccessibilityNeeds: nonNil(d.AccessibilityNeeds), EasyLanguage: d.EasyLanguage,
-		Contactable: d.Contactable, UpdatedAt: d.UpdatedAt}
+		Contactable: d.Contactable, BirthYear: d.BirthYear, UpdatedAt: d.UpdatedAt}
 	for _, w := range d.Availability {
 		p.Availability = append(p.Availability, profile.Window{Weekday: time.Weekday(w.Weekday), From: w.From, To: w.To})
 	}
@@ -71,7 +72,7 @@ func profileToDoc(p profile.Profile) profileDoc {
 	d := profileDoc{UserID: p.UserID, Skills: p.Skills, Interests: p.Interests, Languages: p.Languages, TimeZone: p.TimeZone,
 		HasLocation: p.HasLocation, Latitude: p.Latitude, Longitude: p.Longitude, PostalCode: p.PostalCode, RadiusKm: p.RadiusKm,
 		OnlineOnly: p.OnlineOnly, AccessibilityNeeds: p.AccessibilityNeeds, EasyLanguage: p.EasyLanguage, Contactable: p.Contactable,
-		UpdatedAt: p.UpdatedAt.UTC()}
+		BirthYear: p.BirthYear, UpdatedAt: p.UpdatedAt.UTC()}
 	for _, w := range p.Availability {
 		d.Availability = append(d.Availability, windowDoc{Weekday: int(w.Weekday), From: w.From, To: w.To})
 	}
