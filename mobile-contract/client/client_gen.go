@@ -325,6 +325,130 @@ type CheckInResponse struct {
 // GetCheckIn returns CheckInResponse.CheckIn, and is useful for accessing the field via an interface.
 func (v *CheckInResponse) GetCheckIn() CheckInCheckInSignupPayload { return v.CheckIn }
 
+// CompleteLessonCompleteLessonTrainingModulePayload includes the requested fields of the GraphQL type TrainingModulePayload.
+type CompleteLessonCompleteLessonTrainingModulePayload struct {
+	Module *CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModule `json:"module"`
+}
+
+// GetModule returns CompleteLessonCompleteLessonTrainingModulePayload.Module, and is useful for accessing the field via an interface.
+func (v *CompleteLessonCompleteLessonTrainingModulePayload) GetModule() *CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModule {
+	return v.Module
+}
+
+// CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModule includes the requested fields of the GraphQL type TrainingModule.
+type CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModule struct {
+	Id string `json:"id"`
+	// The caller's progress.
+	MyProgress CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress `json:"myProgress"`
+}
+
+// GetId returns CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModule.Id, and is useful for accessing the field via an interface.
+func (v *CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModule) GetId() string {
+	return v.Id
+}
+
+// GetMyProgress returns CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModule.MyProgress, and is useful for accessing the field via an interface.
+func (v *CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModule) GetMyProgress() CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress {
+	return v.MyProgress
+}
+
+// CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress includes the requested fields of the GraphQL type TrainingProgress.
+type CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress struct {
+	TrainingProgressFields `json:"-"`
+}
+
+// GetLessonsCompleted returns CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress.LessonsCompleted, and is useful for accessing the field via an interface.
+func (v *CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress) GetLessonsCompleted() []string {
+	return v.TrainingProgressFields.LessonsCompleted
+}
+
+// GetLessonsTotal returns CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress.LessonsTotal, and is useful for accessing the field via an interface.
+func (v *CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress) GetLessonsTotal() int {
+	return v.TrainingProgressFields.LessonsTotal
+}
+
+// GetPassed returns CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress.Passed, and is useful for accessing the field via an interface.
+func (v *CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress) GetPassed() bool {
+	return v.TrainingProgressFields.Passed
+}
+
+// GetAttemptsLeftToday returns CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress.AttemptsLeftToday, and is useful for accessing the field via an interface.
+func (v *CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress) GetAttemptsLeftToday() int {
+	return v.TrainingProgressFields.AttemptsLeftToday
+}
+
+// GetCompletion returns CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress.Completion, and is useful for accessing the field via an interface.
+func (v *CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress) GetCompletion() *TrainingProgressFieldsCompletionTrainingCompletion {
+	return v.TrainingProgressFields.Completion
+}
+
+func (v *CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.TrainingProgressFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalCompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress struct {
+	LessonsCompleted []string `json:"lessonsCompleted"`
+
+	LessonsTotal int `json:"lessonsTotal"`
+
+	Passed bool `json:"passed"`
+
+	AttemptsLeftToday int `json:"attemptsLeftToday"`
+
+	Completion *TrainingProgressFieldsCompletionTrainingCompletion `json:"completion"`
+}
+
+func (v *CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *CompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress) __premarshalJSON() (*__premarshalCompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress, error) {
+	var retval __premarshalCompleteLessonCompleteLessonTrainingModulePayloadModuleTrainingModuleMyProgressTrainingProgress
+
+	retval.LessonsCompleted = v.TrainingProgressFields.LessonsCompleted
+	retval.LessonsTotal = v.TrainingProgressFields.LessonsTotal
+	retval.Passed = v.TrainingProgressFields.Passed
+	retval.AttemptsLeftToday = v.TrainingProgressFields.AttemptsLeftToday
+	retval.Completion = v.TrainingProgressFields.Completion
+	return &retval, nil
+}
+
+// CompleteLessonResponse is returned by CompleteLesson on success.
+type CompleteLessonResponse struct {
+	// Marks a lesson of the module's current version as read; again changes nothing.
+	CompleteLesson CompleteLessonCompleteLessonTrainingModulePayload `json:"completeLesson"`
+}
+
+// GetCompleteLesson returns CompleteLessonResponse.CompleteLesson, and is useful for accessing the field via an interface.
+func (v *CompleteLessonResponse) GetCompleteLesson() CompleteLessonCompleteLessonTrainingModulePayload {
+	return v.CompleteLesson
+}
+
 // How a consent was given.
 type ConsentMethod string
 
@@ -390,6 +514,28 @@ type CreateCalendarFeedResponse struct {
 // GetCreateCalendarFeed returns CreateCalendarFeedResponse.CreateCalendarFeed, and is useful for accessing the field via an interface.
 func (v *CreateCalendarFeedResponse) GetCreateCalendarFeed() CreateCalendarFeedCreateCalendarFeedCalendarFeedPayload {
 	return v.CreateCalendarFeed
+}
+
+// CreateGroupCalendarFeedCreateGroupCalendarFeedCalendarFeedPayload includes the requested fields of the GraphQL type CalendarFeedPayload.
+type CreateGroupCalendarFeedCreateGroupCalendarFeedCalendarFeedPayload struct {
+	// Path of the feed on this server, e.g. /calendar/mwc_….ics; calendar apps subscribe to it (https:// or webcal://).
+	Path string `json:"path"`
+}
+
+// GetPath returns CreateGroupCalendarFeedCreateGroupCalendarFeedCalendarFeedPayload.Path, and is useful for accessing the field via an interface.
+func (v *CreateGroupCalendarFeedCreateGroupCalendarFeedCalendarFeedPayload) GetPath() string {
+	return v.Path
+}
+
+// CreateGroupCalendarFeedResponse is returned by CreateGroupCalendarFeed on success.
+type CreateGroupCalendarFeedResponse struct {
+	// Creates the secret address of a calendar feed of the caller's group meetings (apart from the shift feed), revoking any earlier one. Sensitive groups appear as 'Gruppentreffen'.
+	CreateGroupCalendarFeed CreateGroupCalendarFeedCreateGroupCalendarFeedCalendarFeedPayload `json:"createGroupCalendarFeed"`
+}
+
+// GetCreateGroupCalendarFeed returns CreateGroupCalendarFeedResponse.CreateGroupCalendarFeed, and is useful for accessing the field via an interface.
+func (v *CreateGroupCalendarFeedResponse) GetCreateGroupCalendarFeed() CreateGroupCalendarFeedCreateGroupCalendarFeedCalendarFeedPayload {
+	return v.CreateGroupCalendarFeed
 }
 
 // CreateOpportunityCreateOpportunityOpportunityPayload includes the requested fields of the GraphQL type OpportunityPayload.
@@ -478,6 +624,8 @@ type CreateOpportunityInput struct {
 	RequiredModuleIds []string `json:"requiredModuleIds"`
 	// Credential kinds such as CERTIFICATE_OF_CONDUCT.
 	RequiredCredentials []string `json:"requiredCredentials"`
+	// A legally required minimum age of volunteers (e.g. 16 or 18); signing up checks it against the birth year. 0 or left out: none.
+	MinimumAge *int `json:"minimumAge"`
 }
 
 // GetOrganisationId returns CreateOpportunityInput.OrganisationId, and is useful for accessing the field via an interface.
@@ -521,6 +669,9 @@ func (v *CreateOpportunityInput) GetRequiredModuleIds() []string { return v.Requ
 
 // GetRequiredCredentials returns CreateOpportunityInput.RequiredCredentials, and is useful for accessing the field via an interface.
 func (v *CreateOpportunityInput) GetRequiredCredentials() []string { return v.RequiredCredentials }
+
+// GetMinimumAge returns CreateOpportunityInput.MinimumAge, and is useful for accessing the field via an interface.
+func (v *CreateOpportunityInput) GetMinimumAge() *int { return v.MinimumAge }
 
 // CreateOpportunityResponse is returned by CreateOpportunity on success.
 type CreateOpportunityResponse struct {
@@ -687,6 +838,877 @@ type GiveConsentResponse struct {
 // GetGiveConsent returns GiveConsentResponse.GiveConsent, and is useful for accessing the field via an interface.
 func (v *GiveConsentResponse) GetGiveConsent() GiveConsentGiveConsentConsentPayload {
 	return v.GiveConsent
+}
+
+type GroupFilter struct {
+	OrganisationId *string          `json:"organisationId"`
+	Category       *string          `json:"category"`
+	Mode           *OpportunityMode `json:"mode"`
+	// A postal code or its beginning.
+	PostalCode *string `json:"postalCode"`
+}
+
+// GetOrganisationId returns GroupFilter.OrganisationId, and is useful for accessing the field via an interface.
+func (v *GroupFilter) GetOrganisationId() *string { return v.OrganisationId }
+
+// GetCategory returns GroupFilter.Category, and is useful for accessing the field via an interface.
+func (v *GroupFilter) GetCategory() *string { return v.Category }
+
+// GetMode returns GroupFilter.Mode, and is useful for accessing the field via an interface.
+func (v *GroupFilter) GetMode() *OpportunityMode { return v.Mode }
+
+// GetPostalCode returns GroupFilter.PostalCode, and is useful for accessing the field via an interface.
+func (v *GroupFilter) GetPostalCode() *string { return v.PostalCode }
+
+// GroupGroup includes the requested fields of the GraphQL type Group.
+type GroupGroup struct {
+	GroupSummaryFields `json:"-"`
+	Description        string   `json:"description"`
+	Languages          []string `json:"languages"`
+	// Members, facilitators and coordinators only.
+	Place *string `json:"place"`
+	// Members, facilitators and coordinators only.
+	OnlineUrl *string `json:"onlineUrl"`
+	// Whether the caller facilitates the group or coordinates its organisation.
+	CanManage    bool                   `json:"canManage"`
+	Organisation GroupGroupOrganisation `json:"organisation"`
+	// The caller's membership or open request.
+	MyMembership *GroupGroupMyMembershipGroupMembership `json:"myMembership"`
+	// Active members by pseudonym; empty for anyone who is not a member, facilitator or coordinator.
+	Members  []GroupGroupMembersGroupMember `json:"members"`
+	Meetings []GroupGroupMeetingsMeeting    `json:"meetings"`
+}
+
+// GetDescription returns GroupGroup.Description, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetDescription() string { return v.Description }
+
+// GetLanguages returns GroupGroup.Languages, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetLanguages() []string { return v.Languages }
+
+// GetPlace returns GroupGroup.Place, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetPlace() *string { return v.Place }
+
+// GetOnlineUrl returns GroupGroup.OnlineUrl, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetOnlineUrl() *string { return v.OnlineUrl }
+
+// GetCanManage returns GroupGroup.CanManage, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetCanManage() bool { return v.CanManage }
+
+// GetOrganisation returns GroupGroup.Organisation, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetOrganisation() GroupGroupOrganisation { return v.Organisation }
+
+// GetMyMembership returns GroupGroup.MyMembership, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetMyMembership() *GroupGroupMyMembershipGroupMembership { return v.MyMembership }
+
+// GetMembers returns GroupGroup.Members, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetMembers() []GroupGroupMembersGroupMember { return v.Members }
+
+// GetMeetings returns GroupGroup.Meetings, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetMeetings() []GroupGroupMeetingsMeeting { return v.Meetings }
+
+// GetId returns GroupGroup.Id, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetId() string { return v.GroupSummaryFields.Id }
+
+// GetName returns GroupGroup.Name, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetName() string { return v.GroupSummaryFields.Name }
+
+// GetCategory returns GroupGroup.Category, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetCategory() string { return v.GroupSummaryFields.Category }
+
+// GetMode returns GroupGroup.Mode, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetMode() OpportunityMode { return v.GroupSummaryFields.Mode }
+
+// GetSensitive returns GroupGroup.Sensitive, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetSensitive() bool { return v.GroupSummaryFields.Sensitive }
+
+// GetJoinPolicy returns GroupGroup.JoinPolicy, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetJoinPolicy() GroupJoinPolicy { return v.GroupSummaryFields.JoinPolicy }
+
+// GetEasyLanguageSummary returns GroupGroup.EasyLanguageSummary, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetEasyLanguageSummary() string { return v.GroupSummaryFields.EasyLanguageSummary }
+
+// GetArea returns GroupGroup.Area, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetArea() GroupSummaryFieldsAreaGroupArea { return v.GroupSummaryFields.Area }
+
+// GetMemberCount returns GroupGroup.MemberCount, and is useful for accessing the field via an interface.
+func (v *GroupGroup) GetMemberCount() int { return v.GroupSummaryFields.MemberCount }
+
+func (v *GroupGroup) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*GroupGroup
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.GroupGroup = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.GroupSummaryFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalGroupGroup struct {
+	Description string `json:"description"`
+
+	Languages []string `json:"languages"`
+
+	Place *string `json:"place"`
+
+	OnlineUrl *string `json:"onlineUrl"`
+
+	CanManage bool `json:"canManage"`
+
+	Organisation GroupGroupOrganisation `json:"organisation"`
+
+	MyMembership *GroupGroupMyMembershipGroupMembership `json:"myMembership"`
+
+	Members []GroupGroupMembersGroupMember `json:"members"`
+
+	Meetings []GroupGroupMeetingsMeeting `json:"meetings"`
+
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Category string `json:"category"`
+
+	Mode OpportunityMode `json:"mode"`
+
+	Sensitive bool `json:"sensitive"`
+
+	JoinPolicy GroupJoinPolicy `json:"joinPolicy"`
+
+	EasyLanguageSummary string `json:"easyLanguageSummary"`
+
+	Area GroupSummaryFieldsAreaGroupArea `json:"area"`
+
+	MemberCount int `json:"memberCount"`
+}
+
+func (v *GroupGroup) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *GroupGroup) __premarshalJSON() (*__premarshalGroupGroup, error) {
+	var retval __premarshalGroupGroup
+
+	retval.Description = v.Description
+	retval.Languages = v.Languages
+	retval.Place = v.Place
+	retval.OnlineUrl = v.OnlineUrl
+	retval.CanManage = v.CanManage
+	retval.Organisation = v.Organisation
+	retval.MyMembership = v.MyMembership
+	retval.Members = v.Members
+	retval.Meetings = v.Meetings
+	retval.Id = v.GroupSummaryFields.Id
+	retval.Name = v.GroupSummaryFields.Name
+	retval.Category = v.GroupSummaryFields.Category
+	retval.Mode = v.GroupSummaryFields.Mode
+	retval.Sensitive = v.GroupSummaryFields.Sensitive
+	retval.JoinPolicy = v.GroupSummaryFields.JoinPolicy
+	retval.EasyLanguageSummary = v.GroupSummaryFields.EasyLanguageSummary
+	retval.Area = v.GroupSummaryFields.Area
+	retval.MemberCount = v.GroupSummaryFields.MemberCount
+	return &retval, nil
+}
+
+// GroupGroupMeetingsMeeting includes the requested fields of the GraphQL type Meeting.
+type GroupGroupMeetingsMeeting struct {
+	MeetingFields `json:"-"`
+}
+
+// GetId returns GroupGroupMeetingsMeeting.Id, and is useful for accessing the field via an interface.
+func (v *GroupGroupMeetingsMeeting) GetId() string { return v.MeetingFields.Id }
+
+// GetStartsAt returns GroupGroupMeetingsMeeting.StartsAt, and is useful for accessing the field via an interface.
+func (v *GroupGroupMeetingsMeeting) GetStartsAt() time.Time { return v.MeetingFields.StartsAt }
+
+// GetEndsAt returns GroupGroupMeetingsMeeting.EndsAt, and is useful for accessing the field via an interface.
+func (v *GroupGroupMeetingsMeeting) GetEndsAt() time.Time { return v.MeetingFields.EndsAt }
+
+// GetTimeZone returns GroupGroupMeetingsMeeting.TimeZone, and is useful for accessing the field via an interface.
+func (v *GroupGroupMeetingsMeeting) GetTimeZone() string { return v.MeetingFields.TimeZone }
+
+// GetCapacity returns GroupGroupMeetingsMeeting.Capacity, and is useful for accessing the field via an interface.
+func (v *GroupGroupMeetingsMeeting) GetCapacity() int { return v.MeetingFields.Capacity }
+
+// GetAttendingCount returns GroupGroupMeetingsMeeting.AttendingCount, and is useful for accessing the field via an interface.
+func (v *GroupGroupMeetingsMeeting) GetAttendingCount() int { return v.MeetingFields.AttendingCount }
+
+// GetWaitlist returns GroupGroupMeetingsMeeting.Waitlist, and is useful for accessing the field via an interface.
+func (v *GroupGroupMeetingsMeeting) GetWaitlist() bool { return v.MeetingFields.Waitlist }
+
+// GetWaitlistCount returns GroupGroupMeetingsMeeting.WaitlistCount, and is useful for accessing the field via an interface.
+func (v *GroupGroupMeetingsMeeting) GetWaitlistCount() int { return v.MeetingFields.WaitlistCount }
+
+// GetStatus returns GroupGroupMeetingsMeeting.Status, and is useful for accessing the field via an interface.
+func (v *GroupGroupMeetingsMeeting) GetStatus() MeetingStatus { return v.MeetingFields.Status }
+
+// GetCancelReason returns GroupGroupMeetingsMeeting.CancelReason, and is useful for accessing the field via an interface.
+func (v *GroupGroupMeetingsMeeting) GetCancelReason() *string { return v.MeetingFields.CancelReason }
+
+// GetMoved returns GroupGroupMeetingsMeeting.Moved, and is useful for accessing the field via an interface.
+func (v *GroupGroupMeetingsMeeting) GetMoved() bool { return v.MeetingFields.Moved }
+
+// GetLocation returns GroupGroupMeetingsMeeting.Location, and is useful for accessing the field via an interface.
+func (v *GroupGroupMeetingsMeeting) GetLocation() *string { return v.MeetingFields.Location }
+
+// GetOnlineUrl returns GroupGroupMeetingsMeeting.OnlineUrl, and is useful for accessing the field via an interface.
+func (v *GroupGroupMeetingsMeeting) GetOnlineUrl() *string { return v.MeetingFields.OnlineUrl }
+
+// GetMyRsvp returns GroupGroupMeetingsMeeting.MyRsvp, and is useful for accessing the field via an interface.
+func (v *GroupGroupMeetingsMeeting) GetMyRsvp() *MeetingFieldsMyRsvpMeetingRsvp {
+	return v.MeetingFields.MyRsvp
+}
+
+func (v *GroupGroupMeetingsMeeting) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*GroupGroupMeetingsMeeting
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.GroupGroupMeetingsMeeting = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.MeetingFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalGroupGroupMeetingsMeeting struct {
+	Id string `json:"id"`
+
+	StartsAt time.Time `json:"startsAt"`
+
+	EndsAt time.Time `json:"endsAt"`
+
+	TimeZone string `json:"timeZone"`
+
+	Capacity int `json:"capacity"`
+
+	AttendingCount int `json:"attendingCount"`
+
+	Waitlist bool `json:"waitlist"`
+
+	WaitlistCount int `json:"waitlistCount"`
+
+	Status MeetingStatus `json:"status"`
+
+	CancelReason *string `json:"cancelReason"`
+
+	Moved bool `json:"moved"`
+
+	Location *string `json:"location"`
+
+	OnlineUrl *string `json:"onlineUrl"`
+
+	MyRsvp *MeetingFieldsMyRsvpMeetingRsvp `json:"myRsvp"`
+}
+
+func (v *GroupGroupMeetingsMeeting) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *GroupGroupMeetingsMeeting) __premarshalJSON() (*__premarshalGroupGroupMeetingsMeeting, error) {
+	var retval __premarshalGroupGroupMeetingsMeeting
+
+	retval.Id = v.MeetingFields.Id
+	retval.StartsAt = v.MeetingFields.StartsAt
+	retval.EndsAt = v.MeetingFields.EndsAt
+	retval.TimeZone = v.MeetingFields.TimeZone
+	retval.Capacity = v.MeetingFields.Capacity
+	retval.AttendingCount = v.MeetingFields.AttendingCount
+	retval.Waitlist = v.MeetingFields.Waitlist
+	retval.WaitlistCount = v.MeetingFields.WaitlistCount
+	retval.Status = v.MeetingFields.Status
+	retval.CancelReason = v.MeetingFields.CancelReason
+	retval.Moved = v.MeetingFields.Moved
+	retval.Location = v.MeetingFields.Location
+	retval.OnlineUrl = v.MeetingFields.OnlineUrl
+	retval.MyRsvp = v.MeetingFields.MyRsvp
+	return &retval, nil
+}
+
+// GroupGroupMembersGroupMember includes the requested fields of the GraphQL type GroupMember.
+// The GraphQL type's documentation follows.
+//
+// How members see each other: a pseudonym and nothing else.
+type GroupGroupMembersGroupMember struct {
+	// The membership's random ID.
+	Id          string `json:"id"`
+	Pseudonym   string `json:"pseudonym"`
+	Facilitator bool   `json:"facilitator"`
+	IsMe        bool   `json:"isMe"`
+}
+
+// GetId returns GroupGroupMembersGroupMember.Id, and is useful for accessing the field via an interface.
+func (v *GroupGroupMembersGroupMember) GetId() string { return v.Id }
+
+// GetPseudonym returns GroupGroupMembersGroupMember.Pseudonym, and is useful for accessing the field via an interface.
+func (v *GroupGroupMembersGroupMember) GetPseudonym() string { return v.Pseudonym }
+
+// GetFacilitator returns GroupGroupMembersGroupMember.Facilitator, and is useful for accessing the field via an interface.
+func (v *GroupGroupMembersGroupMember) GetFacilitator() bool { return v.Facilitator }
+
+// GetIsMe returns GroupGroupMembersGroupMember.IsMe, and is useful for accessing the field via an interface.
+func (v *GroupGroupMembersGroupMember) GetIsMe() bool { return v.IsMe }
+
+// GroupGroupMyMembershipGroupMembership includes the requested fields of the GraphQL type GroupMembership.
+type GroupGroupMyMembershipGroupMembership struct {
+	Id        string                `json:"id"`
+	Pseudonym string                `json:"pseudonym"`
+	Status    GroupMembershipStatus `json:"status"`
+}
+
+// GetId returns GroupGroupMyMembershipGroupMembership.Id, and is useful for accessing the field via an interface.
+func (v *GroupGroupMyMembershipGroupMembership) GetId() string { return v.Id }
+
+// GetPseudonym returns GroupGroupMyMembershipGroupMembership.Pseudonym, and is useful for accessing the field via an interface.
+func (v *GroupGroupMyMembershipGroupMembership) GetPseudonym() string { return v.Pseudonym }
+
+// GetStatus returns GroupGroupMyMembershipGroupMembership.Status, and is useful for accessing the field via an interface.
+func (v *GroupGroupMyMembershipGroupMembership) GetStatus() GroupMembershipStatus { return v.Status }
+
+// GroupGroupOrganisation includes the requested fields of the GraphQL type Organisation.
+type GroupGroupOrganisation struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// GetId returns GroupGroupOrganisation.Id, and is useful for accessing the field via an interface.
+func (v *GroupGroupOrganisation) GetId() string { return v.Id }
+
+// GetName returns GroupGroupOrganisation.Name, and is useful for accessing the field via an interface.
+func (v *GroupGroupOrganisation) GetName() string { return v.Name }
+
+type GroupJoinPolicy string
+
+const (
+	GroupJoinPolicyOpen      GroupJoinPolicy = "OPEN"
+	GroupJoinPolicyOnRequest GroupJoinPolicy = "ON_REQUEST"
+)
+
+var AllGroupJoinPolicy = []GroupJoinPolicy{
+	GroupJoinPolicyOpen,
+	GroupJoinPolicyOnRequest,
+}
+
+// GroupMeetingsGroup includes the requested fields of the GraphQL type Group.
+type GroupMeetingsGroup struct {
+	Id       string                              `json:"id"`
+	Meetings []GroupMeetingsGroupMeetingsMeeting `json:"meetings"`
+}
+
+// GetId returns GroupMeetingsGroup.Id, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroup) GetId() string { return v.Id }
+
+// GetMeetings returns GroupMeetingsGroup.Meetings, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroup) GetMeetings() []GroupMeetingsGroupMeetingsMeeting { return v.Meetings }
+
+// GroupMeetingsGroupMeetingsMeeting includes the requested fields of the GraphQL type Meeting.
+type GroupMeetingsGroupMeetingsMeeting struct {
+	MeetingFields `json:"-"`
+}
+
+// GetId returns GroupMeetingsGroupMeetingsMeeting.Id, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroupMeetingsMeeting) GetId() string { return v.MeetingFields.Id }
+
+// GetStartsAt returns GroupMeetingsGroupMeetingsMeeting.StartsAt, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroupMeetingsMeeting) GetStartsAt() time.Time { return v.MeetingFields.StartsAt }
+
+// GetEndsAt returns GroupMeetingsGroupMeetingsMeeting.EndsAt, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroupMeetingsMeeting) GetEndsAt() time.Time { return v.MeetingFields.EndsAt }
+
+// GetTimeZone returns GroupMeetingsGroupMeetingsMeeting.TimeZone, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroupMeetingsMeeting) GetTimeZone() string { return v.MeetingFields.TimeZone }
+
+// GetCapacity returns GroupMeetingsGroupMeetingsMeeting.Capacity, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroupMeetingsMeeting) GetCapacity() int { return v.MeetingFields.Capacity }
+
+// GetAttendingCount returns GroupMeetingsGroupMeetingsMeeting.AttendingCount, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroupMeetingsMeeting) GetAttendingCount() int {
+	return v.MeetingFields.AttendingCount
+}
+
+// GetWaitlist returns GroupMeetingsGroupMeetingsMeeting.Waitlist, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroupMeetingsMeeting) GetWaitlist() bool { return v.MeetingFields.Waitlist }
+
+// GetWaitlistCount returns GroupMeetingsGroupMeetingsMeeting.WaitlistCount, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroupMeetingsMeeting) GetWaitlistCount() int {
+	return v.MeetingFields.WaitlistCount
+}
+
+// GetStatus returns GroupMeetingsGroupMeetingsMeeting.Status, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroupMeetingsMeeting) GetStatus() MeetingStatus { return v.MeetingFields.Status }
+
+// GetCancelReason returns GroupMeetingsGroupMeetingsMeeting.CancelReason, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroupMeetingsMeeting) GetCancelReason() *string {
+	return v.MeetingFields.CancelReason
+}
+
+// GetMoved returns GroupMeetingsGroupMeetingsMeeting.Moved, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroupMeetingsMeeting) GetMoved() bool { return v.MeetingFields.Moved }
+
+// GetLocation returns GroupMeetingsGroupMeetingsMeeting.Location, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroupMeetingsMeeting) GetLocation() *string { return v.MeetingFields.Location }
+
+// GetOnlineUrl returns GroupMeetingsGroupMeetingsMeeting.OnlineUrl, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroupMeetingsMeeting) GetOnlineUrl() *string { return v.MeetingFields.OnlineUrl }
+
+// GetMyRsvp returns GroupMeetingsGroupMeetingsMeeting.MyRsvp, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsGroupMeetingsMeeting) GetMyRsvp() *MeetingFieldsMyRsvpMeetingRsvp {
+	return v.MeetingFields.MyRsvp
+}
+
+func (v *GroupMeetingsGroupMeetingsMeeting) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*GroupMeetingsGroupMeetingsMeeting
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.GroupMeetingsGroupMeetingsMeeting = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.MeetingFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalGroupMeetingsGroupMeetingsMeeting struct {
+	Id string `json:"id"`
+
+	StartsAt time.Time `json:"startsAt"`
+
+	EndsAt time.Time `json:"endsAt"`
+
+	TimeZone string `json:"timeZone"`
+
+	Capacity int `json:"capacity"`
+
+	AttendingCount int `json:"attendingCount"`
+
+	Waitlist bool `json:"waitlist"`
+
+	WaitlistCount int `json:"waitlistCount"`
+
+	Status MeetingStatus `json:"status"`
+
+	CancelReason *string `json:"cancelReason"`
+
+	Moved bool `json:"moved"`
+
+	Location *string `json:"location"`
+
+	OnlineUrl *string `json:"onlineUrl"`
+
+	MyRsvp *MeetingFieldsMyRsvpMeetingRsvp `json:"myRsvp"`
+}
+
+func (v *GroupMeetingsGroupMeetingsMeeting) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *GroupMeetingsGroupMeetingsMeeting) __premarshalJSON() (*__premarshalGroupMeetingsGroupMeetingsMeeting, error) {
+	var retval __premarshalGroupMeetingsGroupMeetingsMeeting
+
+	retval.Id = v.MeetingFields.Id
+	retval.StartsAt = v.MeetingFields.StartsAt
+	retval.EndsAt = v.MeetingFields.EndsAt
+	retval.TimeZone = v.MeetingFields.TimeZone
+	retval.Capacity = v.MeetingFields.Capacity
+	retval.AttendingCount = v.MeetingFields.AttendingCount
+	retval.Waitlist = v.MeetingFields.Waitlist
+	retval.WaitlistCount = v.MeetingFields.WaitlistCount
+	retval.Status = v.MeetingFields.Status
+	retval.CancelReason = v.MeetingFields.CancelReason
+	retval.Moved = v.MeetingFields.Moved
+	retval.Location = v.MeetingFields.Location
+	retval.OnlineUrl = v.MeetingFields.OnlineUrl
+	retval.MyRsvp = v.MeetingFields.MyRsvp
+	return &retval, nil
+}
+
+// GroupMeetingsResponse is returned by GroupMeetings on success.
+type GroupMeetingsResponse struct {
+	// A self-help group. Anyone may see what it is about; its place, link and members are for members.
+	Group *GroupMeetingsGroup `json:"group"`
+}
+
+// GetGroup returns GroupMeetingsResponse.Group, and is useful for accessing the field via an interface.
+func (v *GroupMeetingsResponse) GetGroup() *GroupMeetingsGroup { return v.Group }
+
+type GroupMembershipStatus string
+
+const (
+	GroupMembershipStatusActive   GroupMembershipStatus = "ACTIVE"
+	GroupMembershipStatusPending  GroupMembershipStatus = "PENDING"
+	GroupMembershipStatusDeclined GroupMembershipStatus = "DECLINED"
+	GroupMembershipStatusLeft     GroupMembershipStatus = "LEFT"
+	GroupMembershipStatusRemoved  GroupMembershipStatus = "REMOVED"
+)
+
+var AllGroupMembershipStatus = []GroupMembershipStatus{
+	GroupMembershipStatusActive,
+	GroupMembershipStatusPending,
+	GroupMembershipStatusDeclined,
+	GroupMembershipStatusLeft,
+	GroupMembershipStatusRemoved,
+}
+
+// GroupResponse is returned by Group on success.
+type GroupResponse struct {
+	// A self-help group. Anyone may see what it is about; its place, link and members are for members.
+	Group *GroupGroup `json:"group"`
+}
+
+// GetGroup returns GroupResponse.Group, and is useful for accessing the field via an interface.
+func (v *GroupResponse) GetGroup() *GroupGroup { return v.Group }
+
+// GroupSummaryFields includes the GraphQL fields of Group requested by the fragment GroupSummaryFields.
+type GroupSummaryFields struct {
+	Id                  string                          `json:"id"`
+	Name                string                          `json:"name"`
+	Category            string                          `json:"category"`
+	Mode                OpportunityMode                 `json:"mode"`
+	Sensitive           bool                            `json:"sensitive"`
+	JoinPolicy          GroupJoinPolicy                 `json:"joinPolicy"`
+	EasyLanguageSummary string                          `json:"easyLanguageSummary"`
+	Area                GroupSummaryFieldsAreaGroupArea `json:"area"`
+	MemberCount         int                             `json:"memberCount"`
+}
+
+// GetId returns GroupSummaryFields.Id, and is useful for accessing the field via an interface.
+func (v *GroupSummaryFields) GetId() string { return v.Id }
+
+// GetName returns GroupSummaryFields.Name, and is useful for accessing the field via an interface.
+func (v *GroupSummaryFields) GetName() string { return v.Name }
+
+// GetCategory returns GroupSummaryFields.Category, and is useful for accessing the field via an interface.
+func (v *GroupSummaryFields) GetCategory() string { return v.Category }
+
+// GetMode returns GroupSummaryFields.Mode, and is useful for accessing the field via an interface.
+func (v *GroupSummaryFields) GetMode() OpportunityMode { return v.Mode }
+
+// GetSensitive returns GroupSummaryFields.Sensitive, and is useful for accessing the field via an interface.
+func (v *GroupSummaryFields) GetSensitive() bool { return v.Sensitive }
+
+// GetJoinPolicy returns GroupSummaryFields.JoinPolicy, and is useful for accessing the field via an interface.
+func (v *GroupSummaryFields) GetJoinPolicy() GroupJoinPolicy { return v.JoinPolicy }
+
+// GetEasyLanguageSummary returns GroupSummaryFields.EasyLanguageSummary, and is useful for accessing the field via an interface.
+func (v *GroupSummaryFields) GetEasyLanguageSummary() string { return v.EasyLanguageSummary }
+
+// GetArea returns GroupSummaryFields.Area, and is useful for accessing the field via an interface.
+func (v *GroupSummaryFields) GetArea() GroupSummaryFieldsAreaGroupArea { return v.Area }
+
+// GetMemberCount returns GroupSummaryFields.MemberCount, and is useful for accessing the field via an interface.
+func (v *GroupSummaryFields) GetMemberCount() int { return v.MemberCount }
+
+// GroupSummaryFieldsAreaGroupArea includes the requested fields of the GraphQL type GroupArea.
+type GroupSummaryFieldsAreaGroupArea struct {
+	PostalCode string `json:"postalCode"`
+}
+
+// GetPostalCode returns GroupSummaryFieldsAreaGroupArea.PostalCode, and is useful for accessing the field via an interface.
+func (v *GroupSummaryFieldsAreaGroupArea) GetPostalCode() string { return v.PostalCode }
+
+// GroupsGroupsGroupConnection includes the requested fields of the GraphQL type GroupConnection.
+type GroupsGroupsGroupConnection struct {
+	Edges      []GroupsGroupsGroupConnectionEdgesGroupEdge `json:"edges"`
+	PageInfo   GroupsGroupsGroupConnectionPageInfo         `json:"pageInfo"`
+	TotalCount int                                         `json:"totalCount"`
+}
+
+// GetEdges returns GroupsGroupsGroupConnection.Edges, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnection) GetEdges() []GroupsGroupsGroupConnectionEdgesGroupEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns GroupsGroupsGroupConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnection) GetPageInfo() GroupsGroupsGroupConnectionPageInfo {
+	return v.PageInfo
+}
+
+// GetTotalCount returns GroupsGroupsGroupConnection.TotalCount, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnection) GetTotalCount() int { return v.TotalCount }
+
+// GroupsGroupsGroupConnectionEdgesGroupEdge includes the requested fields of the GraphQL type GroupEdge.
+type GroupsGroupsGroupConnectionEdgesGroupEdge struct {
+	Cursor string                                             `json:"cursor"`
+	Node   GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup `json:"node"`
+}
+
+// GetCursor returns GroupsGroupsGroupConnectionEdgesGroupEdge.Cursor, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnectionEdgesGroupEdge) GetCursor() string { return v.Cursor }
+
+// GetNode returns GroupsGroupsGroupConnectionEdgesGroupEdge.Node, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnectionEdgesGroupEdge) GetNode() GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup {
+	return v.Node
+}
+
+// GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup includes the requested fields of the GraphQL type Group.
+type GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup struct {
+	GroupSummaryFields `json:"-"`
+}
+
+// GetId returns GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup.Id, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup) GetId() string {
+	return v.GroupSummaryFields.Id
+}
+
+// GetName returns GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup.Name, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup) GetName() string {
+	return v.GroupSummaryFields.Name
+}
+
+// GetCategory returns GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup.Category, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup) GetCategory() string {
+	return v.GroupSummaryFields.Category
+}
+
+// GetMode returns GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup.Mode, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup) GetMode() OpportunityMode {
+	return v.GroupSummaryFields.Mode
+}
+
+// GetSensitive returns GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup.Sensitive, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup) GetSensitive() bool {
+	return v.GroupSummaryFields.Sensitive
+}
+
+// GetJoinPolicy returns GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup.JoinPolicy, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup) GetJoinPolicy() GroupJoinPolicy {
+	return v.GroupSummaryFields.JoinPolicy
+}
+
+// GetEasyLanguageSummary returns GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup.EasyLanguageSummary, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup) GetEasyLanguageSummary() string {
+	return v.GroupSummaryFields.EasyLanguageSummary
+}
+
+// GetArea returns GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup.Area, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup) GetArea() GroupSummaryFieldsAreaGroupArea {
+	return v.GroupSummaryFields.Area
+}
+
+// GetMemberCount returns GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup.MemberCount, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup) GetMemberCount() int {
+	return v.GroupSummaryFields.MemberCount
+}
+
+func (v *GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.GroupSummaryFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalGroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Category string `json:"category"`
+
+	Mode OpportunityMode `json:"mode"`
+
+	Sensitive bool `json:"sensitive"`
+
+	JoinPolicy GroupJoinPolicy `json:"joinPolicy"`
+
+	EasyLanguageSummary string `json:"easyLanguageSummary"`
+
+	Area GroupSummaryFieldsAreaGroupArea `json:"area"`
+
+	MemberCount int `json:"memberCount"`
+}
+
+func (v *GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *GroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup) __premarshalJSON() (*__premarshalGroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup, error) {
+	var retval __premarshalGroupsGroupsGroupConnectionEdgesGroupEdgeNodeGroup
+
+	retval.Id = v.GroupSummaryFields.Id
+	retval.Name = v.GroupSummaryFields.Name
+	retval.Category = v.GroupSummaryFields.Category
+	retval.Mode = v.GroupSummaryFields.Mode
+	retval.Sensitive = v.GroupSummaryFields.Sensitive
+	retval.JoinPolicy = v.GroupSummaryFields.JoinPolicy
+	retval.EasyLanguageSummary = v.GroupSummaryFields.EasyLanguageSummary
+	retval.Area = v.GroupSummaryFields.Area
+	retval.MemberCount = v.GroupSummaryFields.MemberCount
+	return &retval, nil
+}
+
+// GroupsGroupsGroupConnectionPageInfo includes the requested fields of the GraphQL type PageInfo.
+type GroupsGroupsGroupConnectionPageInfo struct {
+	HasNextPage bool    `json:"hasNextPage"`
+	EndCursor   *string `json:"endCursor"`
+}
+
+// GetHasNextPage returns GroupsGroupsGroupConnectionPageInfo.HasNextPage, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnectionPageInfo) GetHasNextPage() bool { return v.HasNextPage }
+
+// GetEndCursor returns GroupsGroupsGroupConnectionPageInfo.EndCursor, and is useful for accessing the field via an interface.
+func (v *GroupsGroupsGroupConnectionPageInfo) GetEndCursor() *string { return v.EndCursor }
+
+// GroupsResponse is returned by Groups on success.
+type GroupsResponse struct {
+	// Browses groups by category and area (a postal code or its beginning), by name.
+	Groups GroupsGroupsGroupConnection `json:"groups"`
+}
+
+// GetGroups returns GroupsResponse.Groups, and is useful for accessing the field via an interface.
+func (v *GroupsResponse) GetGroups() GroupsGroupsGroupConnection { return v.Groups }
+
+// JoinGroupJoinGroupGroupMembershipPayload includes the requested fields of the GraphQL type GroupMembershipPayload.
+type JoinGroupJoinGroupGroupMembershipPayload struct {
+	Membership *JoinGroupJoinGroupGroupMembershipPayloadMembershipGroupMembership `json:"membership"`
+}
+
+// GetMembership returns JoinGroupJoinGroupGroupMembershipPayload.Membership, and is useful for accessing the field via an interface.
+func (v *JoinGroupJoinGroupGroupMembershipPayload) GetMembership() *JoinGroupJoinGroupGroupMembershipPayloadMembershipGroupMembership {
+	return v.Membership
+}
+
+// JoinGroupJoinGroupGroupMembershipPayloadMembershipGroupMembership includes the requested fields of the GraphQL type GroupMembership.
+type JoinGroupJoinGroupGroupMembershipPayloadMembershipGroupMembership struct {
+	Id        string                `json:"id"`
+	Pseudonym string                `json:"pseudonym"`
+	Status    GroupMembershipStatus `json:"status"`
+}
+
+// GetId returns JoinGroupJoinGroupGroupMembershipPayloadMembershipGroupMembership.Id, and is useful for accessing the field via an interface.
+func (v *JoinGroupJoinGroupGroupMembershipPayloadMembershipGroupMembership) GetId() string {
+	return v.Id
+}
+
+// GetPseudonym returns JoinGroupJoinGroupGroupMembershipPayloadMembershipGroupMembership.Pseudonym, and is useful for accessing the field via an interface.
+func (v *JoinGroupJoinGroupGroupMembershipPayloadMembershipGroupMembership) GetPseudonym() string {
+	return v.Pseudonym
+}
+
+// GetStatus returns JoinGroupJoinGroupGroupMembershipPayloadMembershipGroupMembership.Status, and is useful for accessing the field via an interface.
+func (v *JoinGroupJoinGroupGroupMembershipPayloadMembershipGroupMembership) GetStatus() GroupMembershipStatus {
+	return v.Status
+}
+
+// JoinGroupResponse is returned by JoinGroup on success.
+type JoinGroupResponse struct {
+	// Joins a group under a pseudonym (or asks to, for ON_REQUEST groups). The pseudonym is unique in the group and must differ from the caller's pseudonyms in other groups.
+	JoinGroup JoinGroupJoinGroupGroupMembershipPayload `json:"joinGroup"`
+}
+
+// GetJoinGroup returns JoinGroupResponse.JoinGroup, and is useful for accessing the field via an interface.
+func (v *JoinGroupResponse) GetJoinGroup() JoinGroupJoinGroupGroupMembershipPayload {
+	return v.JoinGroup
+}
+
+// LeaveGroupLeaveGroupGroupMembershipPayload includes the requested fields of the GraphQL type GroupMembershipPayload.
+type LeaveGroupLeaveGroupGroupMembershipPayload struct {
+	Membership *LeaveGroupLeaveGroupGroupMembershipPayloadMembershipGroupMembership `json:"membership"`
+}
+
+// GetMembership returns LeaveGroupLeaveGroupGroupMembershipPayload.Membership, and is useful for accessing the field via an interface.
+func (v *LeaveGroupLeaveGroupGroupMembershipPayload) GetMembership() *LeaveGroupLeaveGroupGroupMembershipPayloadMembershipGroupMembership {
+	return v.Membership
+}
+
+// LeaveGroupLeaveGroupGroupMembershipPayloadMembershipGroupMembership includes the requested fields of the GraphQL type GroupMembership.
+type LeaveGroupLeaveGroupGroupMembershipPayloadMembershipGroupMembership struct {
+	Id     string                `json:"id"`
+	Status GroupMembershipStatus `json:"status"`
+}
+
+// GetId returns LeaveGroupLeaveGroupGroupMembershipPayloadMembershipGroupMembership.Id, and is useful for accessing the field via an interface.
+func (v *LeaveGroupLeaveGroupGroupMembershipPayloadMembershipGroupMembership) GetId() string {
+	return v.Id
+}
+
+// GetStatus returns LeaveGroupLeaveGroupGroupMembershipPayloadMembershipGroupMembership.Status, and is useful for accessing the field via an interface.
+func (v *LeaveGroupLeaveGroupGroupMembershipPayloadMembershipGroupMembership) GetStatus() GroupMembershipStatus {
+	return v.Status
+}
+
+// LeaveGroupResponse is returned by LeaveGroup on success.
+type LeaveGroupResponse struct {
+	// Leaves a group (or withdraws a request); places at coming meetings are given up.
+	LeaveGroup LeaveGroupLeaveGroupGroupMembershipPayload `json:"leaveGroup"`
+}
+
+// GetLeaveGroup returns LeaveGroupResponse.LeaveGroup, and is useful for accessing the field via an interface.
+func (v *LeaveGroupResponse) GetLeaveGroup() LeaveGroupLeaveGroupGroupMembershipPayload {
+	return v.LeaveGroup
 }
 
 // The language the product speaks to a user.
@@ -1002,6 +2024,94 @@ type MeResponse struct {
 // GetMe returns MeResponse.Me, and is useful for accessing the field via an interface.
 func (v *MeResponse) GetMe() *MeMeUser { return v.Me }
 
+// MeetingFields includes the GraphQL fields of Meeting requested by the fragment MeetingFields.
+type MeetingFields struct {
+	Id             string        `json:"id"`
+	StartsAt       time.Time     `json:"startsAt"`
+	EndsAt         time.Time     `json:"endsAt"`
+	TimeZone       string        `json:"timeZone"`
+	Capacity       int           `json:"capacity"`
+	AttendingCount int           `json:"attendingCount"`
+	Waitlist       bool          `json:"waitlist"`
+	WaitlistCount  int           `json:"waitlistCount"`
+	Status         MeetingStatus `json:"status"`
+	CancelReason   *string       `json:"cancelReason"`
+	Moved          bool          `json:"moved"`
+	// Members only.
+	Location *string `json:"location"`
+	// Members only.
+	OnlineUrl *string `json:"onlineUrl"`
+	// The caller's answer, if they gave one.
+	MyRsvp *MeetingFieldsMyRsvpMeetingRsvp `json:"myRsvp"`
+}
+
+// GetId returns MeetingFields.Id, and is useful for accessing the field via an interface.
+func (v *MeetingFields) GetId() string { return v.Id }
+
+// GetStartsAt returns MeetingFields.StartsAt, and is useful for accessing the field via an interface.
+func (v *MeetingFields) GetStartsAt() time.Time { return v.StartsAt }
+
+// GetEndsAt returns MeetingFields.EndsAt, and is useful for accessing the field via an interface.
+func (v *MeetingFields) GetEndsAt() time.Time { return v.EndsAt }
+
+// GetTimeZone returns MeetingFields.TimeZone, and is useful for accessing the field via an interface.
+func (v *MeetingFields) GetTimeZone() string { return v.TimeZone }
+
+// GetCapacity returns MeetingFields.Capacity, and is useful for accessing the field via an interface.
+func (v *MeetingFields) GetCapacity() int { return v.Capacity }
+
+// GetAttendingCount returns MeetingFields.AttendingCount, and is useful for accessing the field via an interface.
+func (v *MeetingFields) GetAttendingCount() int { return v.AttendingCount }
+
+// GetWaitlist returns MeetingFields.Waitlist, and is useful for accessing the field via an interface.
+func (v *MeetingFields) GetWaitlist() bool { return v.Waitlist }
+
+// GetWaitlistCount returns MeetingFields.WaitlistCount, and is useful for accessing the field via an interface.
+func (v *MeetingFields) GetWaitlistCount() int { return v.WaitlistCount }
+
+// GetStatus returns MeetingFields.Status, and is useful for accessing the field via an interface.
+func (v *MeetingFields) GetStatus() MeetingStatus { return v.Status }
+
+// GetCancelReason returns MeetingFields.CancelReason, and is useful for accessing the field via an interface.
+func (v *MeetingFields) GetCancelReason() *string { return v.CancelReason }
+
+// GetMoved returns MeetingFields.Moved, and is useful for accessing the field via an interface.
+func (v *MeetingFields) GetMoved() bool { return v.Moved }
+
+// GetLocation returns MeetingFields.Location, and is useful for accessing the field via an interface.
+func (v *MeetingFields) GetLocation() *string { return v.Location }
+
+// GetOnlineUrl returns MeetingFields.OnlineUrl, and is useful for accessing the field via an interface.
+func (v *MeetingFields) GetOnlineUrl() *string { return v.OnlineUrl }
+
+// GetMyRsvp returns MeetingFields.MyRsvp, and is useful for accessing the field via an interface.
+func (v *MeetingFields) GetMyRsvp() *MeetingFieldsMyRsvpMeetingRsvp { return v.MyRsvp }
+
+// MeetingFieldsMyRsvpMeetingRsvp includes the requested fields of the GraphQL type MeetingRsvp.
+type MeetingFieldsMyRsvpMeetingRsvp struct {
+	Status RsvpStatus `json:"status"`
+	// Place on the waitlist, from 1.
+	WaitlistPosition *int `json:"waitlistPosition"`
+}
+
+// GetStatus returns MeetingFieldsMyRsvpMeetingRsvp.Status, and is useful for accessing the field via an interface.
+func (v *MeetingFieldsMyRsvpMeetingRsvp) GetStatus() RsvpStatus { return v.Status }
+
+// GetWaitlistPosition returns MeetingFieldsMyRsvpMeetingRsvp.WaitlistPosition, and is useful for accessing the field via an interface.
+func (v *MeetingFieldsMyRsvpMeetingRsvp) GetWaitlistPosition() *int { return v.WaitlistPosition }
+
+type MeetingStatus string
+
+const (
+	MeetingStatusScheduled MeetingStatus = "SCHEDULED"
+	MeetingStatusCancelled MeetingStatus = "CANCELLED"
+)
+
+var AllMeetingStatus = []MeetingStatus{
+	MeetingStatusScheduled,
+	MeetingStatusCancelled,
+}
+
 // MyConsentsMeUser includes the requested fields of the GraphQL type User.
 type MyConsentsMeUser struct {
 	Id string `json:"id"`
@@ -1142,6 +2252,264 @@ func (v *MyConsentsResponse) GetMyConsents() MyConsentsMyConsentsConsentOverview
 
 // GetMe returns MyConsentsResponse.Me, and is useful for accessing the field via an interface.
 func (v *MyConsentsResponse) GetMe() *MyConsentsMeUser { return v.Me }
+
+// MyCredentialsMyCompletionsTrainingCompletion includes the requested fields of the GraphQL type TrainingCompletion.
+type MyCredentialsMyCompletionsTrainingCompletion struct {
+	Id          string `json:"id"`
+	ModuleTitle string `json:"moduleTitle"`
+	// The module version passed.
+	Version      int       `json:"version"`
+	ScorePercent float64   `json:"scorePercent"`
+	PassedAt     time.Time `json:"passedAt"`
+	// Null: without end.
+	ValidUntil *time.Time `json:"validUntil"`
+	// It counts now.
+	Valid bool `json:"valid"`
+}
+
+// GetId returns MyCredentialsMyCompletionsTrainingCompletion.Id, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCompletionsTrainingCompletion) GetId() string { return v.Id }
+
+// GetModuleTitle returns MyCredentialsMyCompletionsTrainingCompletion.ModuleTitle, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCompletionsTrainingCompletion) GetModuleTitle() string { return v.ModuleTitle }
+
+// GetVersion returns MyCredentialsMyCompletionsTrainingCompletion.Version, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCompletionsTrainingCompletion) GetVersion() int { return v.Version }
+
+// GetScorePercent returns MyCredentialsMyCompletionsTrainingCompletion.ScorePercent, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCompletionsTrainingCompletion) GetScorePercent() float64 {
+	return v.ScorePercent
+}
+
+// GetPassedAt returns MyCredentialsMyCompletionsTrainingCompletion.PassedAt, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCompletionsTrainingCompletion) GetPassedAt() time.Time { return v.PassedAt }
+
+// GetValidUntil returns MyCredentialsMyCompletionsTrainingCompletion.ValidUntil, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCompletionsTrainingCompletion) GetValidUntil() *time.Time {
+	return v.ValidUntil
+}
+
+// GetValid returns MyCredentialsMyCompletionsTrainingCompletion.Valid, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCompletionsTrainingCompletion) GetValid() bool { return v.Valid }
+
+// MyCredentialsMyCredentialsCredential includes the requested fields of the GraphQL type Credential.
+// The GraphQL type's documentation follows.
+//
+// A fact an organisation verified by seeing a document: dates only, never the document.
+type MyCredentialsMyCredentialsCredential struct {
+	Id   string `json:"id"`
+	Kind string `json:"kind"`
+	// The kind in the caller's language.
+	Label        string                                           `json:"label"`
+	Organisation MyCredentialsMyCredentialsCredentialOrganisation `json:"organisation"`
+	DocumentDate string                                           `json:"documentDate"`
+	SeenDate     string                                           `json:"seenDate"`
+	// The last day it counts; null: without end.
+	ValidUntil *string `json:"validUntil"`
+	// It counts today.
+	Valid bool `json:"valid"`
+}
+
+// GetId returns MyCredentialsMyCredentialsCredential.Id, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCredentialsCredential) GetId() string { return v.Id }
+
+// GetKind returns MyCredentialsMyCredentialsCredential.Kind, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCredentialsCredential) GetKind() string { return v.Kind }
+
+// GetLabel returns MyCredentialsMyCredentialsCredential.Label, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCredentialsCredential) GetLabel() string { return v.Label }
+
+// GetOrganisation returns MyCredentialsMyCredentialsCredential.Organisation, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCredentialsCredential) GetOrganisation() MyCredentialsMyCredentialsCredentialOrganisation {
+	return v.Organisation
+}
+
+// GetDocumentDate returns MyCredentialsMyCredentialsCredential.DocumentDate, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCredentialsCredential) GetDocumentDate() string { return v.DocumentDate }
+
+// GetSeenDate returns MyCredentialsMyCredentialsCredential.SeenDate, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCredentialsCredential) GetSeenDate() string { return v.SeenDate }
+
+// GetValidUntil returns MyCredentialsMyCredentialsCredential.ValidUntil, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCredentialsCredential) GetValidUntil() *string { return v.ValidUntil }
+
+// GetValid returns MyCredentialsMyCredentialsCredential.Valid, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCredentialsCredential) GetValid() bool { return v.Valid }
+
+// MyCredentialsMyCredentialsCredentialOrganisation includes the requested fields of the GraphQL type Organisation.
+type MyCredentialsMyCredentialsCredentialOrganisation struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// GetId returns MyCredentialsMyCredentialsCredentialOrganisation.Id, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCredentialsCredentialOrganisation) GetId() string { return v.Id }
+
+// GetName returns MyCredentialsMyCredentialsCredentialOrganisation.Name, and is useful for accessing the field via an interface.
+func (v *MyCredentialsMyCredentialsCredentialOrganisation) GetName() string { return v.Name }
+
+// MyCredentialsResponse is returned by MyCredentials on success.
+type MyCredentialsResponse struct {
+	// The caller's credentials, as organisations verified them.
+	MyCredentials []MyCredentialsMyCredentialsCredential `json:"myCredentials"`
+	// The caller's completed trainings, newest first.
+	MyCompletions []MyCredentialsMyCompletionsTrainingCompletion `json:"myCompletions"`
+}
+
+// GetMyCredentials returns MyCredentialsResponse.MyCredentials, and is useful for accessing the field via an interface.
+func (v *MyCredentialsResponse) GetMyCredentials() []MyCredentialsMyCredentialsCredential {
+	return v.MyCredentials
+}
+
+// GetMyCompletions returns MyCredentialsResponse.MyCompletions, and is useful for accessing the field via an interface.
+func (v *MyCredentialsResponse) GetMyCompletions() []MyCredentialsMyCompletionsTrainingCompletion {
+	return v.MyCompletions
+}
+
+// MyGroupsMyGroupsGroupMembership includes the requested fields of the GraphQL type GroupMembership.
+type MyGroupsMyGroupsGroupMembership struct {
+	Id        string                               `json:"id"`
+	Pseudonym string                               `json:"pseudonym"`
+	Status    GroupMembershipStatus                `json:"status"`
+	Group     MyGroupsMyGroupsGroupMembershipGroup `json:"group"`
+}
+
+// GetId returns MyGroupsMyGroupsGroupMembership.Id, and is useful for accessing the field via an interface.
+func (v *MyGroupsMyGroupsGroupMembership) GetId() string { return v.Id }
+
+// GetPseudonym returns MyGroupsMyGroupsGroupMembership.Pseudonym, and is useful for accessing the field via an interface.
+func (v *MyGroupsMyGroupsGroupMembership) GetPseudonym() string { return v.Pseudonym }
+
+// GetStatus returns MyGroupsMyGroupsGroupMembership.Status, and is useful for accessing the field via an interface.
+func (v *MyGroupsMyGroupsGroupMembership) GetStatus() GroupMembershipStatus { return v.Status }
+
+// GetGroup returns MyGroupsMyGroupsGroupMembership.Group, and is useful for accessing the field via an interface.
+func (v *MyGroupsMyGroupsGroupMembership) GetGroup() MyGroupsMyGroupsGroupMembershipGroup {
+	return v.Group
+}
+
+// MyGroupsMyGroupsGroupMembershipGroup includes the requested fields of the GraphQL type Group.
+type MyGroupsMyGroupsGroupMembershipGroup struct {
+	GroupSummaryFields `json:"-"`
+}
+
+// GetId returns MyGroupsMyGroupsGroupMembershipGroup.Id, and is useful for accessing the field via an interface.
+func (v *MyGroupsMyGroupsGroupMembershipGroup) GetId() string { return v.GroupSummaryFields.Id }
+
+// GetName returns MyGroupsMyGroupsGroupMembershipGroup.Name, and is useful for accessing the field via an interface.
+func (v *MyGroupsMyGroupsGroupMembershipGroup) GetName() string { return v.GroupSummaryFields.Name }
+
+// GetCategory returns MyGroupsMyGroupsGroupMembershipGroup.Category, and is useful for accessing the field via an interface.
+func (v *MyGroupsMyGroupsGroupMembershipGroup) GetCategory() string {
+	return v.GroupSummaryFields.Category
+}
+
+// GetMode returns MyGroupsMyGroupsGroupMembershipGroup.Mode, and is useful for accessing the field via an interface.
+func (v *MyGroupsMyGroupsGroupMembershipGroup) GetMode() OpportunityMode {
+	return v.GroupSummaryFields.Mode
+}
+
+// GetSensitive returns MyGroupsMyGroupsGroupMembershipGroup.Sensitive, and is useful for accessing the field via an interface.
+func (v *MyGroupsMyGroupsGroupMembershipGroup) GetSensitive() bool {
+	return v.GroupSummaryFields.Sensitive
+}
+
+// GetJoinPolicy returns MyGroupsMyGroupsGroupMembershipGroup.JoinPolicy, and is useful for accessing the field via an interface.
+func (v *MyGroupsMyGroupsGroupMembershipGroup) GetJoinPolicy() GroupJoinPolicy {
+	return v.GroupSummaryFields.JoinPolicy
+}
+
+// GetEasyLanguageSummary returns MyGroupsMyGroupsGroupMembershipGroup.EasyLanguageSummary, and is useful for accessing the field via an interface.
+func (v *MyGroupsMyGroupsGroupMembershipGroup) GetEasyLanguageSummary() string {
+	return v.GroupSummaryFields.EasyLanguageSummary
+}
+
+// GetArea returns MyGroupsMyGroupsGroupMembershipGroup.Area, and is useful for accessing the field via an interface.
+func (v *MyGroupsMyGroupsGroupMembershipGroup) GetArea() GroupSummaryFieldsAreaGroupArea {
+	return v.GroupSummaryFields.Area
+}
+
+// GetMemberCount returns MyGroupsMyGroupsGroupMembershipGroup.MemberCount, and is useful for accessing the field via an interface.
+func (v *MyGroupsMyGroupsGroupMembershipGroup) GetMemberCount() int {
+	return v.GroupSummaryFields.MemberCount
+}
+
+func (v *MyGroupsMyGroupsGroupMembershipGroup) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*MyGroupsMyGroupsGroupMembershipGroup
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.MyGroupsMyGroupsGroupMembershipGroup = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.GroupSummaryFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalMyGroupsMyGroupsGroupMembershipGroup struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Category string `json:"category"`
+
+	Mode OpportunityMode `json:"mode"`
+
+	Sensitive bool `json:"sensitive"`
+
+	JoinPolicy GroupJoinPolicy `json:"joinPolicy"`
+
+	EasyLanguageSummary string `json:"easyLanguageSummary"`
+
+	Area GroupSummaryFieldsAreaGroupArea `json:"area"`
+
+	MemberCount int `json:"memberCount"`
+}
+
+func (v *MyGroupsMyGroupsGroupMembershipGroup) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *MyGroupsMyGroupsGroupMembershipGroup) __premarshalJSON() (*__premarshalMyGroupsMyGroupsGroupMembershipGroup, error) {
+	var retval __premarshalMyGroupsMyGroupsGroupMembershipGroup
+
+	retval.Id = v.GroupSummaryFields.Id
+	retval.Name = v.GroupSummaryFields.Name
+	retval.Category = v.GroupSummaryFields.Category
+	retval.Mode = v.GroupSummaryFields.Mode
+	retval.Sensitive = v.GroupSummaryFields.Sensitive
+	retval.JoinPolicy = v.GroupSummaryFields.JoinPolicy
+	retval.EasyLanguageSummary = v.GroupSummaryFields.EasyLanguageSummary
+	retval.Area = v.GroupSummaryFields.Area
+	retval.MemberCount = v.GroupSummaryFields.MemberCount
+	return &retval, nil
+}
+
+// MyGroupsResponse is returned by MyGroups on success.
+type MyGroupsResponse struct {
+	// The caller's memberships and open requests.
+	MyGroups []MyGroupsMyGroupsGroupMembership `json:"myGroups"`
+}
+
+// GetMyGroups returns MyGroupsResponse.MyGroups, and is useful for accessing the field via an interface.
+func (v *MyGroupsResponse) GetMyGroups() []MyGroupsMyGroupsGroupMembership { return v.MyGroups }
 
 // MyHoursMyHoursHoursTotal includes the requested fields of the GraphQL type HoursTotal.
 type MyHoursMyHoursHoursTotal struct {
@@ -2032,6 +3400,242 @@ func (v *PublishOpportunityResponse) GetPublishOpportunity() PublishOpportunityP
 	return v.PublishOpportunity
 }
 
+type QuestionKind string
+
+const (
+	QuestionKindSingleChoice   QuestionKind = "SINGLE_CHOICE"
+	QuestionKindMultipleChoice QuestionKind = "MULTIPLE_CHOICE"
+)
+
+var AllQuestionKind = []QuestionKind{
+	QuestionKindSingleChoice,
+	QuestionKindMultipleChoice,
+}
+
+type QuizAnswerInput struct {
+	QuestionId string `json:"questionId"`
+	// Indexes of the chosen choices, from 0.
+	Choices []int `json:"choices"`
+}
+
+// GetQuestionId returns QuizAnswerInput.QuestionId, and is useful for accessing the field via an interface.
+func (v *QuizAnswerInput) GetQuestionId() string { return v.QuestionId }
+
+// GetChoices returns QuizAnswerInput.Choices, and is useful for accessing the field via an interface.
+func (v *QuizAnswerInput) GetChoices() []int { return v.Choices }
+
+// RecommendedGroupsRecommendedGroupsGroupMatchConnection includes the requested fields of the GraphQL type GroupMatchConnection.
+type RecommendedGroupsRecommendedGroupsGroupMatchConnection struct {
+	Edges      []RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdge `json:"edges"`
+	PageInfo   RecommendedGroupsRecommendedGroupsGroupMatchConnectionPageInfo              `json:"pageInfo"`
+	TotalCount int                                                                         `json:"totalCount"`
+}
+
+// GetEdges returns RecommendedGroupsRecommendedGroupsGroupMatchConnection.Edges, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnection) GetEdges() []RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns RecommendedGroupsRecommendedGroupsGroupMatchConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnection) GetPageInfo() RecommendedGroupsRecommendedGroupsGroupMatchConnectionPageInfo {
+	return v.PageInfo
+}
+
+// GetTotalCount returns RecommendedGroupsRecommendedGroupsGroupMatchConnection.TotalCount, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnection) GetTotalCount() int {
+	return v.TotalCount
+}
+
+// RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdge includes the requested fields of the GraphQL type GroupMatchEdge.
+type RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdge struct {
+	Cursor string                                                                                  `json:"cursor"`
+	Node   RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatch `json:"node"`
+}
+
+// GetCursor returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdge.Cursor, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdge) GetCursor() string {
+	return v.Cursor
+}
+
+// GetNode returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdge.Node, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdge) GetNode() RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatch {
+	return v.Node
+}
+
+// RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatch includes the requested fields of the GraphQL type GroupMatch.
+type RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatch struct {
+	Group   RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup `json:"group"`
+	Score   float64                                                                                      `json:"score"`
+	Reasons []string                                                                                     `json:"reasons"`
+	// Rounded to 100 m; null for online groups or when the caller has no location.
+	DistanceKm *float64 `json:"distanceKm"`
+}
+
+// GetGroup returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatch.Group, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatch) GetGroup() RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup {
+	return v.Group
+}
+
+// GetScore returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatch.Score, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatch) GetScore() float64 {
+	return v.Score
+}
+
+// GetReasons returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatch.Reasons, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatch) GetReasons() []string {
+	return v.Reasons
+}
+
+// GetDistanceKm returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatch.DistanceKm, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatch) GetDistanceKm() *float64 {
+	return v.DistanceKm
+}
+
+// RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup includes the requested fields of the GraphQL type Group.
+type RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup struct {
+	GroupSummaryFields `json:"-"`
+}
+
+// GetId returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup.Id, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup) GetId() string {
+	return v.GroupSummaryFields.Id
+}
+
+// GetName returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup.Name, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup) GetName() string {
+	return v.GroupSummaryFields.Name
+}
+
+// GetCategory returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup.Category, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup) GetCategory() string {
+	return v.GroupSummaryFields.Category
+}
+
+// GetMode returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup.Mode, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup) GetMode() OpportunityMode {
+	return v.GroupSummaryFields.Mode
+}
+
+// GetSensitive returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup.Sensitive, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup) GetSensitive() bool {
+	return v.GroupSummaryFields.Sensitive
+}
+
+// GetJoinPolicy returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup.JoinPolicy, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup) GetJoinPolicy() GroupJoinPolicy {
+	return v.GroupSummaryFields.JoinPolicy
+}
+
+// GetEasyLanguageSummary returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup.EasyLanguageSummary, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup) GetEasyLanguageSummary() string {
+	return v.GroupSummaryFields.EasyLanguageSummary
+}
+
+// GetArea returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup.Area, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup) GetArea() GroupSummaryFieldsAreaGroupArea {
+	return v.GroupSummaryFields.Area
+}
+
+// GetMemberCount returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup.MemberCount, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup) GetMemberCount() int {
+	return v.GroupSummaryFields.MemberCount
+}
+
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.GroupSummaryFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalRecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup struct {
+	Id string `json:"id"`
+
+	Name string `json:"name"`
+
+	Category string `json:"category"`
+
+	Mode OpportunityMode `json:"mode"`
+
+	Sensitive bool `json:"sensitive"`
+
+	JoinPolicy GroupJoinPolicy `json:"joinPolicy"`
+
+	EasyLanguageSummary string `json:"easyLanguageSummary"`
+
+	Area GroupSummaryFieldsAreaGroupArea `json:"area"`
+
+	MemberCount int `json:"memberCount"`
+}
+
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup) __premarshalJSON() (*__premarshalRecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup, error) {
+	var retval __premarshalRecommendedGroupsRecommendedGroupsGroupMatchConnectionEdgesGroupMatchEdgeNodeGroupMatchGroup
+
+	retval.Id = v.GroupSummaryFields.Id
+	retval.Name = v.GroupSummaryFields.Name
+	retval.Category = v.GroupSummaryFields.Category
+	retval.Mode = v.GroupSummaryFields.Mode
+	retval.Sensitive = v.GroupSummaryFields.Sensitive
+	retval.JoinPolicy = v.GroupSummaryFields.JoinPolicy
+	retval.EasyLanguageSummary = v.GroupSummaryFields.EasyLanguageSummary
+	retval.Area = v.GroupSummaryFields.Area
+	retval.MemberCount = v.GroupSummaryFields.MemberCount
+	return &retval, nil
+}
+
+// RecommendedGroupsRecommendedGroupsGroupMatchConnectionPageInfo includes the requested fields of the GraphQL type PageInfo.
+type RecommendedGroupsRecommendedGroupsGroupMatchConnectionPageInfo struct {
+	HasNextPage bool    `json:"hasNextPage"`
+	EndCursor   *string `json:"endCursor"`
+}
+
+// GetHasNextPage returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionPageInfo.HasNextPage, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionPageInfo) GetHasNextPage() bool {
+	return v.HasNextPage
+}
+
+// GetEndCursor returns RecommendedGroupsRecommendedGroupsGroupMatchConnectionPageInfo.EndCursor, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsRecommendedGroupsGroupMatchConnectionPageInfo) GetEndCursor() *string {
+	return v.EndCursor
+}
+
+// RecommendedGroupsResponse is returned by RecommendedGroups on success.
+type RecommendedGroupsResponse struct {
+	// Groups the caller could join, best first, with reasons in their language. Groups on sensitive topics only from interests the caller chose.
+	RecommendedGroups RecommendedGroupsRecommendedGroupsGroupMatchConnection `json:"recommendedGroups"`
+}
+
+// GetRecommendedGroups returns RecommendedGroupsResponse.RecommendedGroups, and is useful for accessing the field via an interface.
+func (v *RecommendedGroupsResponse) GetRecommendedGroups() RecommendedGroupsRecommendedGroupsGroupMatchConnection {
+	return v.RecommendedGroups
+}
+
 // RecommendedOpportunitiesRecommendedOpportunitiesOpportunityMatchConnection includes the requested fields of the GraphQL type OpportunityMatchConnection.
 type RecommendedOpportunitiesRecommendedOpportunitiesOpportunityMatchConnection struct {
 	Edges      []RecommendedOpportunitiesRecommendedOpportunitiesOpportunityMatchConnectionEdgesOpportunityMatchEdge `json:"edges"`
@@ -2293,6 +3897,68 @@ type RecommendedOpportunitiesResponse struct {
 // GetRecommendedOpportunities returns RecommendedOpportunitiesResponse.RecommendedOpportunities, and is useful for accessing the field via an interface.
 func (v *RecommendedOpportunitiesResponse) GetRecommendedOpportunities() RecommendedOpportunitiesRecommendedOpportunitiesOpportunityMatchConnection {
 	return v.RecommendedOpportunities
+}
+
+// RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatch includes the requested fields of the GraphQL type TrainingModuleMatch.
+type RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatch struct {
+	Module  RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatchModuleTrainingModule `json:"module"`
+	Score   float64                                                                                     `json:"score"`
+	Reasons []string                                                                                    `json:"reasons"`
+	// How many of the tasks that suit the caller the module would open.
+	UnlocksCount int `json:"unlocksCount"`
+}
+
+// GetModule returns RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatch.Module, and is useful for accessing the field via an interface.
+func (v *RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatch) GetModule() RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatchModuleTrainingModule {
+	return v.Module
+}
+
+// GetScore returns RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatch.Score, and is useful for accessing the field via an interface.
+func (v *RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatch) GetScore() float64 {
+	return v.Score
+}
+
+// GetReasons returns RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatch.Reasons, and is useful for accessing the field via an interface.
+func (v *RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatch) GetReasons() []string {
+	return v.Reasons
+}
+
+// GetUnlocksCount returns RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatch.UnlocksCount, and is useful for accessing the field via an interface.
+func (v *RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatch) GetUnlocksCount() int {
+	return v.UnlocksCount
+}
+
+// RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatchModuleTrainingModule includes the requested fields of the GraphQL type TrainingModule.
+type RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatchModuleTrainingModule struct {
+	Id               string `json:"id"`
+	Title            string `json:"title"`
+	EstimatedMinutes int    `json:"estimatedMinutes"`
+}
+
+// GetId returns RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatchModuleTrainingModule.Id, and is useful for accessing the field via an interface.
+func (v *RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatchModuleTrainingModule) GetId() string {
+	return v.Id
+}
+
+// GetTitle returns RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatchModuleTrainingModule.Title, and is useful for accessing the field via an interface.
+func (v *RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatchModuleTrainingModule) GetTitle() string {
+	return v.Title
+}
+
+// GetEstimatedMinutes returns RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatchModuleTrainingModule.EstimatedMinutes, and is useful for accessing the field via an interface.
+func (v *RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatchModuleTrainingModule) GetEstimatedMinutes() int {
+	return v.EstimatedMinutes
+}
+
+// RecommendedTrainingModulesResponse is returned by RecommendedTrainingModules on success.
+type RecommendedTrainingModulesResponse struct {
+	// Modules that would open the most of the tasks that already suit the caller, and those whose completion ends within 30 days, best first, with reasons in the caller's language.
+	RecommendedTrainingModules []RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatch `json:"recommendedTrainingModules"`
+}
+
+// GetRecommendedTrainingModules returns RecommendedTrainingModulesResponse.RecommendedTrainingModules, and is useful for accessing the field via an interface.
+func (v *RecommendedTrainingModulesResponse) GetRecommendedTrainingModules() []RecommendedTrainingModulesRecommendedTrainingModulesTrainingModuleMatch {
+	return v.RecommendedTrainingModules
 }
 
 // RecordAttendanceRecordAttendanceSignupPayload includes the requested fields of the GraphQL type SignupPayload.
@@ -2657,6 +4323,184 @@ func (v *RemoveOrganisationMemberResponse) GetRemoveOrganisationMember() RemoveO
 	return v.RemoveOrganisationMember
 }
 
+// RevokeGroupCalendarFeedResponse is returned by RevokeGroupCalendarFeed on success.
+type RevokeGroupCalendarFeedResponse struct {
+	// Revokes the caller's group meeting feed. False when there was none.
+	RevokeGroupCalendarFeed bool `json:"revokeGroupCalendarFeed"`
+}
+
+// GetRevokeGroupCalendarFeed returns RevokeGroupCalendarFeedResponse.RevokeGroupCalendarFeed, and is useful for accessing the field via an interface.
+func (v *RevokeGroupCalendarFeedResponse) GetRevokeGroupCalendarFeed() bool {
+	return v.RevokeGroupCalendarFeed
+}
+
+// RsvpResponse is returned by Rsvp on success.
+type RsvpResponse struct {
+	// Says whether the caller (a member) will come: a free place, else the waitlist if the meeting has one.
+	Rsvp RsvpRsvpMeetingPayload `json:"rsvp"`
+}
+
+// GetRsvp returns RsvpResponse.Rsvp, and is useful for accessing the field via an interface.
+func (v *RsvpResponse) GetRsvp() RsvpRsvpMeetingPayload { return v.Rsvp }
+
+// RsvpRsvpMeetingPayload includes the requested fields of the GraphQL type MeetingPayload.
+type RsvpRsvpMeetingPayload struct {
+	Meeting *RsvpRsvpMeetingPayloadMeeting `json:"meeting"`
+}
+
+// GetMeeting returns RsvpRsvpMeetingPayload.Meeting, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayload) GetMeeting() *RsvpRsvpMeetingPayloadMeeting { return v.Meeting }
+
+// RsvpRsvpMeetingPayloadMeeting includes the requested fields of the GraphQL type Meeting.
+type RsvpRsvpMeetingPayloadMeeting struct {
+	MeetingFields `json:"-"`
+}
+
+// GetId returns RsvpRsvpMeetingPayloadMeeting.Id, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayloadMeeting) GetId() string { return v.MeetingFields.Id }
+
+// GetStartsAt returns RsvpRsvpMeetingPayloadMeeting.StartsAt, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayloadMeeting) GetStartsAt() time.Time { return v.MeetingFields.StartsAt }
+
+// GetEndsAt returns RsvpRsvpMeetingPayloadMeeting.EndsAt, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayloadMeeting) GetEndsAt() time.Time { return v.MeetingFields.EndsAt }
+
+// GetTimeZone returns RsvpRsvpMeetingPayloadMeeting.TimeZone, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayloadMeeting) GetTimeZone() string { return v.MeetingFields.TimeZone }
+
+// GetCapacity returns RsvpRsvpMeetingPayloadMeeting.Capacity, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayloadMeeting) GetCapacity() int { return v.MeetingFields.Capacity }
+
+// GetAttendingCount returns RsvpRsvpMeetingPayloadMeeting.AttendingCount, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayloadMeeting) GetAttendingCount() int {
+	return v.MeetingFields.AttendingCount
+}
+
+// GetWaitlist returns RsvpRsvpMeetingPayloadMeeting.Waitlist, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayloadMeeting) GetWaitlist() bool { return v.MeetingFields.Waitlist }
+
+// GetWaitlistCount returns RsvpRsvpMeetingPayloadMeeting.WaitlistCount, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayloadMeeting) GetWaitlistCount() int { return v.MeetingFields.WaitlistCount }
+
+// GetStatus returns RsvpRsvpMeetingPayloadMeeting.Status, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayloadMeeting) GetStatus() MeetingStatus { return v.MeetingFields.Status }
+
+// GetCancelReason returns RsvpRsvpMeetingPayloadMeeting.CancelReason, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayloadMeeting) GetCancelReason() *string {
+	return v.MeetingFields.CancelReason
+}
+
+// GetMoved returns RsvpRsvpMeetingPayloadMeeting.Moved, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayloadMeeting) GetMoved() bool { return v.MeetingFields.Moved }
+
+// GetLocation returns RsvpRsvpMeetingPayloadMeeting.Location, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayloadMeeting) GetLocation() *string { return v.MeetingFields.Location }
+
+// GetOnlineUrl returns RsvpRsvpMeetingPayloadMeeting.OnlineUrl, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayloadMeeting) GetOnlineUrl() *string { return v.MeetingFields.OnlineUrl }
+
+// GetMyRsvp returns RsvpRsvpMeetingPayloadMeeting.MyRsvp, and is useful for accessing the field via an interface.
+func (v *RsvpRsvpMeetingPayloadMeeting) GetMyRsvp() *MeetingFieldsMyRsvpMeetingRsvp {
+	return v.MeetingFields.MyRsvp
+}
+
+func (v *RsvpRsvpMeetingPayloadMeeting) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*RsvpRsvpMeetingPayloadMeeting
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.RsvpRsvpMeetingPayloadMeeting = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.MeetingFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalRsvpRsvpMeetingPayloadMeeting struct {
+	Id string `json:"id"`
+
+	StartsAt time.Time `json:"startsAt"`
+
+	EndsAt time.Time `json:"endsAt"`
+
+	TimeZone string `json:"timeZone"`
+
+	Capacity int `json:"capacity"`
+
+	AttendingCount int `json:"attendingCount"`
+
+	Waitlist bool `json:"waitlist"`
+
+	WaitlistCount int `json:"waitlistCount"`
+
+	Status MeetingStatus `json:"status"`
+
+	CancelReason *string `json:"cancelReason"`
+
+	Moved bool `json:"moved"`
+
+	Location *string `json:"location"`
+
+	OnlineUrl *string `json:"onlineUrl"`
+
+	MyRsvp *MeetingFieldsMyRsvpMeetingRsvp `json:"myRsvp"`
+}
+
+func (v *RsvpRsvpMeetingPayloadMeeting) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *RsvpRsvpMeetingPayloadMeeting) __premarshalJSON() (*__premarshalRsvpRsvpMeetingPayloadMeeting, error) {
+	var retval __premarshalRsvpRsvpMeetingPayloadMeeting
+
+	retval.Id = v.MeetingFields.Id
+	retval.StartsAt = v.MeetingFields.StartsAt
+	retval.EndsAt = v.MeetingFields.EndsAt
+	retval.TimeZone = v.MeetingFields.TimeZone
+	retval.Capacity = v.MeetingFields.Capacity
+	retval.AttendingCount = v.MeetingFields.AttendingCount
+	retval.Waitlist = v.MeetingFields.Waitlist
+	retval.WaitlistCount = v.MeetingFields.WaitlistCount
+	retval.Status = v.MeetingFields.Status
+	retval.CancelReason = v.MeetingFields.CancelReason
+	retval.Moved = v.MeetingFields.Moved
+	retval.Location = v.MeetingFields.Location
+	retval.OnlineUrl = v.MeetingFields.OnlineUrl
+	retval.MyRsvp = v.MeetingFields.MyRsvp
+	return &retval, nil
+}
+
+type RsvpStatus string
+
+const (
+	RsvpStatusAttending  RsvpStatus = "ATTENDING"
+	RsvpStatusWaitlisted RsvpStatus = "WAITLISTED"
+	RsvpStatusWithdrawn  RsvpStatus = "WITHDRAWN"
+)
+
+var AllRsvpStatus = []RsvpStatus{
+	RsvpStatusAttending,
+	RsvpStatusWaitlisted,
+	RsvpStatusWithdrawn,
+}
+
 // SearchResponse is returned by Search on success.
 type SearchResponse struct {
 	// Finds published opportunities by text (German or English, any inflection, with or without umlauts).
@@ -2773,6 +4617,40 @@ func (v *SearchSearchSearchResultConnectionEdgesSearchResultEdge) __premarshalJS
 	return &retval, nil
 }
 
+// SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup includes the requested fields of the GraphQL type Group.
+type SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup struct {
+	Typename  *string `json:"__typename"`
+	Id        string  `json:"id"`
+	Name      string  `json:"name"`
+	Category  string  `json:"category"`
+	Sensitive bool    `json:"sensitive"`
+}
+
+// GetTypename returns SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup.Typename, and is useful for accessing the field via an interface.
+func (v *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup) GetTypename() *string {
+	return v.Typename
+}
+
+// GetId returns SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup.Id, and is useful for accessing the field via an interface.
+func (v *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup) GetId() string {
+	return v.Id
+}
+
+// GetName returns SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup.Name, and is useful for accessing the field via an interface.
+func (v *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup) GetName() string {
+	return v.Name
+}
+
+// GetCategory returns SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup.Category, and is useful for accessing the field via an interface.
+func (v *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup) GetCategory() string {
+	return v.Category
+}
+
+// GetSensitive returns SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup.Sensitive, and is useful for accessing the field via an interface.
+func (v *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup) GetSensitive() bool {
+	return v.Sensitive
+}
+
 // SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeOpportunity includes the requested fields of the GraphQL type Opportunity.
 type SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeOpportunity struct {
 	Typename *string         `json:"__typename"`
@@ -2804,7 +4682,9 @@ func (v *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeOpportunity)
 // SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeSearchResult includes the requested fields of the GraphQL interface SearchResult.
 //
 // SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeSearchResult is implemented by the following types:
+// SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup
 // SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeOpportunity
+// SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule
 // The GraphQL type's documentation follows.
 //
 // What search finds; self-help groups and training modules join as they arrive.
@@ -2814,7 +4694,11 @@ type SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeSearchResult int
 	GetTypename() *string
 }
 
+func (v *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup) implementsGraphQLInterfaceSearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeSearchResult() {
+}
 func (v *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeOpportunity) implementsGraphQLInterfaceSearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeSearchResult() {
+}
+func (v *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule) implementsGraphQLInterfaceSearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeSearchResult() {
 }
 
 func __unmarshalSearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeSearchResult(b []byte, v *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeSearchResult) error {
@@ -2831,8 +4715,14 @@ func __unmarshalSearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeSearc
 	}
 
 	switch tn.TypeName {
+	case "Group":
+		*v = new(SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup)
+		return json.Unmarshal(b, *v)
 	case "Opportunity":
 		*v = new(SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeOpportunity)
+		return json.Unmarshal(b, *v)
+	case "TrainingModule":
+		*v = new(SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule)
 		return json.Unmarshal(b, *v)
 	case "":
 		return fmt.Errorf(
@@ -2847,6 +4737,14 @@ func __marshalSearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeSearchR
 
 	var typename string
 	switch v := (*v).(type) {
+	case *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup:
+		typename = "Group"
+
+		result := struct {
+			TypeName string `json:"__typename"`
+			*SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeGroup
+		}{typename, v}
+		return json.Marshal(result)
 	case *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeOpportunity:
 		typename = "Opportunity"
 
@@ -2855,12 +4753,48 @@ func __marshalSearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeSearchR
 			*SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeOpportunity
 		}{typename, v}
 		return json.Marshal(result)
+	case *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule:
+		typename = "TrainingModule"
+
+		result := struct {
+			TypeName string `json:"__typename"`
+			*SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule
+		}{typename, v}
+		return json.Marshal(result)
 	case nil:
 		return []byte("null"), nil
 	default:
 		return nil, fmt.Errorf(
 			`unexpected concrete type for SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeSearchResult: "%T"`, v)
 	}
+}
+
+// SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule includes the requested fields of the GraphQL type TrainingModule.
+type SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule struct {
+	Typename         *string `json:"__typename"`
+	Id               string  `json:"id"`
+	Title            string  `json:"title"`
+	EstimatedMinutes int     `json:"estimatedMinutes"`
+}
+
+// GetTypename returns SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule.Typename, and is useful for accessing the field via an interface.
+func (v *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule) GetTypename() *string {
+	return v.Typename
+}
+
+// GetId returns SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule.Id, and is useful for accessing the field via an interface.
+func (v *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule) GetId() string {
+	return v.Id
+}
+
+// GetTitle returns SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule.Title, and is useful for accessing the field via an interface.
+func (v *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule) GetTitle() string {
+	return v.Title
+}
+
+// GetEstimatedMinutes returns SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule.EstimatedMinutes, and is useful for accessing the field via an interface.
+func (v *SearchSearchSearchResultConnectionEdgesSearchResultEdgeNodeTrainingModule) GetEstimatedMinutes() int {
+	return v.EstimatedMinutes
 }
 
 // SearchSearchSearchResultConnectionPageInfo includes the requested fields of the GraphQL type PageInfo.
@@ -3244,6 +5178,604 @@ var AllSignupStatus = []SignupStatus{
 	SignupStatusNoShow,
 }
 
+// SubmitQuizResponse is returned by SubmitQuiz on success.
+type SubmitQuizResponse struct {
+	// Grades the answers on the server. version, if given, must be the module's current version. Each submission uses one of the day's attempts (5); passing records a completion.
+	SubmitQuiz SubmitQuizSubmitQuizQuizResultPayload `json:"submitQuiz"`
+}
+
+// GetSubmitQuiz returns SubmitQuizResponse.SubmitQuiz, and is useful for accessing the field via an interface.
+func (v *SubmitQuizResponse) GetSubmitQuiz() SubmitQuizSubmitQuizQuizResultPayload {
+	return v.SubmitQuiz
+}
+
+// SubmitQuizSubmitQuizQuizResultPayload includes the requested fields of the GraphQL type QuizResultPayload.
+type SubmitQuizSubmitQuizQuizResultPayload struct {
+	Passed       bool    `json:"passed"`
+	ScorePercent float64 `json:"scorePercent"`
+	// The questions answered wrongly or not at all, in quiz order (the right answers are not told).
+	WrongQuestionIds []string `json:"wrongQuestionIds"`
+	// The version graded.
+	Version           int `json:"version"`
+	AttemptsLeftToday int `json:"attemptsLeftToday"`
+	// The completion recorded when passed.
+	Completion *SubmitQuizSubmitQuizQuizResultPayloadCompletionTrainingCompletion `json:"completion"`
+}
+
+// GetPassed returns SubmitQuizSubmitQuizQuizResultPayload.Passed, and is useful for accessing the field via an interface.
+func (v *SubmitQuizSubmitQuizQuizResultPayload) GetPassed() bool { return v.Passed }
+
+// GetScorePercent returns SubmitQuizSubmitQuizQuizResultPayload.ScorePercent, and is useful for accessing the field via an interface.
+func (v *SubmitQuizSubmitQuizQuizResultPayload) GetScorePercent() float64 { return v.ScorePercent }
+
+// GetWrongQuestionIds returns SubmitQuizSubmitQuizQuizResultPayload.WrongQuestionIds, and is useful for accessing the field via an interface.
+func (v *SubmitQuizSubmitQuizQuizResultPayload) GetWrongQuestionIds() []string {
+	return v.WrongQuestionIds
+}
+
+// GetVersion returns SubmitQuizSubmitQuizQuizResultPayload.Version, and is useful for accessing the field via an interface.
+func (v *SubmitQuizSubmitQuizQuizResultPayload) GetVersion() int { return v.Version }
+
+// GetAttemptsLeftToday returns SubmitQuizSubmitQuizQuizResultPayload.AttemptsLeftToday, and is useful for accessing the field via an interface.
+func (v *SubmitQuizSubmitQuizQuizResultPayload) GetAttemptsLeftToday() int {
+	return v.AttemptsLeftToday
+}
+
+// GetCompletion returns SubmitQuizSubmitQuizQuizResultPayload.Completion, and is useful for accessing the field via an interface.
+func (v *SubmitQuizSubmitQuizQuizResultPayload) GetCompletion() *SubmitQuizSubmitQuizQuizResultPayloadCompletionTrainingCompletion {
+	return v.Completion
+}
+
+// SubmitQuizSubmitQuizQuizResultPayloadCompletionTrainingCompletion includes the requested fields of the GraphQL type TrainingCompletion.
+type SubmitQuizSubmitQuizQuizResultPayloadCompletionTrainingCompletion struct {
+	Id string `json:"id"`
+	// The module version passed.
+	Version  int       `json:"version"`
+	PassedAt time.Time `json:"passedAt"`
+	// Null: without end.
+	ValidUntil *time.Time `json:"validUntil"`
+}
+
+// GetId returns SubmitQuizSubmitQuizQuizResultPayloadCompletionTrainingCompletion.Id, and is useful for accessing the field via an interface.
+func (v *SubmitQuizSubmitQuizQuizResultPayloadCompletionTrainingCompletion) GetId() string {
+	return v.Id
+}
+
+// GetVersion returns SubmitQuizSubmitQuizQuizResultPayloadCompletionTrainingCompletion.Version, and is useful for accessing the field via an interface.
+func (v *SubmitQuizSubmitQuizQuizResultPayloadCompletionTrainingCompletion) GetVersion() int {
+	return v.Version
+}
+
+// GetPassedAt returns SubmitQuizSubmitQuizQuizResultPayloadCompletionTrainingCompletion.PassedAt, and is useful for accessing the field via an interface.
+func (v *SubmitQuizSubmitQuizQuizResultPayloadCompletionTrainingCompletion) GetPassedAt() time.Time {
+	return v.PassedAt
+}
+
+// GetValidUntil returns SubmitQuizSubmitQuizQuizResultPayloadCompletionTrainingCompletion.ValidUntil, and is useful for accessing the field via an interface.
+func (v *SubmitQuizSubmitQuizQuizResultPayloadCompletionTrainingCompletion) GetValidUntil() *time.Time {
+	return v.ValidUntil
+}
+
+// TrainingCertificateResponse is returned by TrainingCertificate on success.
+type TrainingCertificateResponse struct {
+	// A signed certificate of one of the caller's completions, to show to anyone.
+	TrainingCertificate TrainingCertificateTrainingCertificate `json:"trainingCertificate"`
+}
+
+// GetTrainingCertificate returns TrainingCertificateResponse.TrainingCertificate, and is useful for accessing the field via an interface.
+func (v *TrainingCertificateResponse) GetTrainingCertificate() TrainingCertificateTrainingCertificate {
+	return v.TrainingCertificate
+}
+
+// TrainingCertificateTrainingCertificate includes the requested fields of the GraphQL type TrainingCertificate.
+type TrainingCertificateTrainingCertificate struct {
+	// The certificate as one string: the record and its Ed25519 signature.
+	Token       string     `json:"token"`
+	ModuleTitle string     `json:"moduleTitle"`
+	Version     int        `json:"version"`
+	HolderName  string     `json:"holderName"`
+	PassedAt    time.Time  `json:"passedAt"`
+	ValidUntil  *time.Time `json:"validUntil"`
+}
+
+// GetToken returns TrainingCertificateTrainingCertificate.Token, and is useful for accessing the field via an interface.
+func (v *TrainingCertificateTrainingCertificate) GetToken() string { return v.Token }
+
+// GetModuleTitle returns TrainingCertificateTrainingCertificate.ModuleTitle, and is useful for accessing the field via an interface.
+func (v *TrainingCertificateTrainingCertificate) GetModuleTitle() string { return v.ModuleTitle }
+
+// GetVersion returns TrainingCertificateTrainingCertificate.Version, and is useful for accessing the field via an interface.
+func (v *TrainingCertificateTrainingCertificate) GetVersion() int { return v.Version }
+
+// GetHolderName returns TrainingCertificateTrainingCertificate.HolderName, and is useful for accessing the field via an interface.
+func (v *TrainingCertificateTrainingCertificate) GetHolderName() string { return v.HolderName }
+
+// GetPassedAt returns TrainingCertificateTrainingCertificate.PassedAt, and is useful for accessing the field via an interface.
+func (v *TrainingCertificateTrainingCertificate) GetPassedAt() time.Time { return v.PassedAt }
+
+// GetValidUntil returns TrainingCertificateTrainingCertificate.ValidUntil, and is useful for accessing the field via an interface.
+func (v *TrainingCertificateTrainingCertificate) GetValidUntil() *time.Time { return v.ValidUntil }
+
+// TrainingModuleResponse is returned by TrainingModule on success.
+type TrainingModuleResponse struct {
+	// A training module; a draft only for its organisation's staff. Null when there is none to see.
+	TrainingModule *TrainingModuleTrainingModule `json:"trainingModule"`
+}
+
+// GetTrainingModule returns TrainingModuleResponse.TrainingModule, and is useful for accessing the field via an interface.
+func (v *TrainingModuleResponse) GetTrainingModule() *TrainingModuleTrainingModule {
+	return v.TrainingModule
+}
+
+// TrainingModuleTrainingModule includes the requested fields of the GraphQL type TrainingModule.
+type TrainingModuleTrainingModule struct {
+	Id                  string  `json:"id"`
+	Title               string  `json:"title"`
+	Summary             string  `json:"summary"`
+	EasyLanguageSummary *string `json:"easyLanguageSummary"`
+	// The current version; editing a published module raises it.
+	Version     int `json:"version"`
+	PassPercent int `json:"passPercent"`
+	// How long a completion counts; null: without end.
+	ValidityMonths   *int                                        `json:"validityMonths"`
+	EstimatedMinutes int                                         `json:"estimatedMinutes"`
+	Organisation     TrainingModuleTrainingModuleOrganisation    `json:"organisation"`
+	Lessons          []TrainingModuleTrainingModuleLessonsLesson `json:"lessons"`
+	// Never with the correct choices for a volunteer who has not passed this version.
+	Questions []TrainingModuleTrainingModuleQuestionsQuizQuestion `json:"questions"`
+	// The caller's progress.
+	MyProgress TrainingModuleTrainingModuleMyProgressTrainingProgress `json:"myProgress"`
+}
+
+// GetId returns TrainingModuleTrainingModule.Id, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModule) GetId() string { return v.Id }
+
+// GetTitle returns TrainingModuleTrainingModule.Title, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModule) GetTitle() string { return v.Title }
+
+// GetSummary returns TrainingModuleTrainingModule.Summary, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModule) GetSummary() string { return v.Summary }
+
+// GetEasyLanguageSummary returns TrainingModuleTrainingModule.EasyLanguageSummary, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModule) GetEasyLanguageSummary() *string { return v.EasyLanguageSummary }
+
+// GetVersion returns TrainingModuleTrainingModule.Version, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModule) GetVersion() int { return v.Version }
+
+// GetPassPercent returns TrainingModuleTrainingModule.PassPercent, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModule) GetPassPercent() int { return v.PassPercent }
+
+// GetValidityMonths returns TrainingModuleTrainingModule.ValidityMonths, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModule) GetValidityMonths() *int { return v.ValidityMonths }
+
+// GetEstimatedMinutes returns TrainingModuleTrainingModule.EstimatedMinutes, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModule) GetEstimatedMinutes() int { return v.EstimatedMinutes }
+
+// GetOrganisation returns TrainingModuleTrainingModule.Organisation, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModule) GetOrganisation() TrainingModuleTrainingModuleOrganisation {
+	return v.Organisation
+}
+
+// GetLessons returns TrainingModuleTrainingModule.Lessons, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModule) GetLessons() []TrainingModuleTrainingModuleLessonsLesson {
+	return v.Lessons
+}
+
+// GetQuestions returns TrainingModuleTrainingModule.Questions, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModule) GetQuestions() []TrainingModuleTrainingModuleQuestionsQuizQuestion {
+	return v.Questions
+}
+
+// GetMyProgress returns TrainingModuleTrainingModule.MyProgress, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModule) GetMyProgress() TrainingModuleTrainingModuleMyProgressTrainingProgress {
+	return v.MyProgress
+}
+
+// TrainingModuleTrainingModuleLessonsLesson includes the requested fields of the GraphQL type Lesson.
+type TrainingModuleTrainingModuleLessonsLesson struct {
+	Id    string `json:"id"`
+	Title string `json:"title"`
+	// Markdown.
+	Body      string   `json:"body"`
+	MediaUrls []string `json:"mediaUrls"`
+}
+
+// GetId returns TrainingModuleTrainingModuleLessonsLesson.Id, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleLessonsLesson) GetId() string { return v.Id }
+
+// GetTitle returns TrainingModuleTrainingModuleLessonsLesson.Title, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleLessonsLesson) GetTitle() string { return v.Title }
+
+// GetBody returns TrainingModuleTrainingModuleLessonsLesson.Body, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleLessonsLesson) GetBody() string { return v.Body }
+
+// GetMediaUrls returns TrainingModuleTrainingModuleLessonsLesson.MediaUrls, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleLessonsLesson) GetMediaUrls() []string { return v.MediaUrls }
+
+// TrainingModuleTrainingModuleMyProgressTrainingProgress includes the requested fields of the GraphQL type TrainingProgress.
+type TrainingModuleTrainingModuleMyProgressTrainingProgress struct {
+	TrainingProgressFields `json:"-"`
+}
+
+// GetLessonsCompleted returns TrainingModuleTrainingModuleMyProgressTrainingProgress.LessonsCompleted, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleMyProgressTrainingProgress) GetLessonsCompleted() []string {
+	return v.TrainingProgressFields.LessonsCompleted
+}
+
+// GetLessonsTotal returns TrainingModuleTrainingModuleMyProgressTrainingProgress.LessonsTotal, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleMyProgressTrainingProgress) GetLessonsTotal() int {
+	return v.TrainingProgressFields.LessonsTotal
+}
+
+// GetPassed returns TrainingModuleTrainingModuleMyProgressTrainingProgress.Passed, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleMyProgressTrainingProgress) GetPassed() bool {
+	return v.TrainingProgressFields.Passed
+}
+
+// GetAttemptsLeftToday returns TrainingModuleTrainingModuleMyProgressTrainingProgress.AttemptsLeftToday, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleMyProgressTrainingProgress) GetAttemptsLeftToday() int {
+	return v.TrainingProgressFields.AttemptsLeftToday
+}
+
+// GetCompletion returns TrainingModuleTrainingModuleMyProgressTrainingProgress.Completion, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleMyProgressTrainingProgress) GetCompletion() *TrainingProgressFieldsCompletionTrainingCompletion {
+	return v.TrainingProgressFields.Completion
+}
+
+func (v *TrainingModuleTrainingModuleMyProgressTrainingProgress) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*TrainingModuleTrainingModuleMyProgressTrainingProgress
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.TrainingModuleTrainingModuleMyProgressTrainingProgress = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.TrainingProgressFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalTrainingModuleTrainingModuleMyProgressTrainingProgress struct {
+	LessonsCompleted []string `json:"lessonsCompleted"`
+
+	LessonsTotal int `json:"lessonsTotal"`
+
+	Passed bool `json:"passed"`
+
+	AttemptsLeftToday int `json:"attemptsLeftToday"`
+
+	Completion *TrainingProgressFieldsCompletionTrainingCompletion `json:"completion"`
+}
+
+func (v *TrainingModuleTrainingModuleMyProgressTrainingProgress) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *TrainingModuleTrainingModuleMyProgressTrainingProgress) __premarshalJSON() (*__premarshalTrainingModuleTrainingModuleMyProgressTrainingProgress, error) {
+	var retval __premarshalTrainingModuleTrainingModuleMyProgressTrainingProgress
+
+	retval.LessonsCompleted = v.TrainingProgressFields.LessonsCompleted
+	retval.LessonsTotal = v.TrainingProgressFields.LessonsTotal
+	retval.Passed = v.TrainingProgressFields.Passed
+	retval.AttemptsLeftToday = v.TrainingProgressFields.AttemptsLeftToday
+	retval.Completion = v.TrainingProgressFields.Completion
+	return &retval, nil
+}
+
+// TrainingModuleTrainingModuleOrganisation includes the requested fields of the GraphQL type Organisation.
+type TrainingModuleTrainingModuleOrganisation struct {
+	Id   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// GetId returns TrainingModuleTrainingModuleOrganisation.Id, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleOrganisation) GetId() string { return v.Id }
+
+// GetName returns TrainingModuleTrainingModuleOrganisation.Name, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleOrganisation) GetName() string { return v.Name }
+
+// TrainingModuleTrainingModuleQuestionsQuizQuestion includes the requested fields of the GraphQL type QuizQuestion.
+type TrainingModuleTrainingModuleQuestionsQuizQuestion struct {
+	Id      string       `json:"id"`
+	Prompt  string       `json:"prompt"`
+	Kind    QuestionKind `json:"kind"`
+	Choices []string     `json:"choices"`
+}
+
+// GetId returns TrainingModuleTrainingModuleQuestionsQuizQuestion.Id, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleQuestionsQuizQuestion) GetId() string { return v.Id }
+
+// GetPrompt returns TrainingModuleTrainingModuleQuestionsQuizQuestion.Prompt, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleQuestionsQuizQuestion) GetPrompt() string { return v.Prompt }
+
+// GetKind returns TrainingModuleTrainingModuleQuestionsQuizQuestion.Kind, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleQuestionsQuizQuestion) GetKind() QuestionKind { return v.Kind }
+
+// GetChoices returns TrainingModuleTrainingModuleQuestionsQuizQuestion.Choices, and is useful for accessing the field via an interface.
+func (v *TrainingModuleTrainingModuleQuestionsQuizQuestion) GetChoices() []string { return v.Choices }
+
+// TrainingModulesResponse is returned by TrainingModules on success.
+type TrainingModulesResponse struct {
+	// Published training modules, and the drafts of organisations the caller coordinates, newest first; each with the caller's progress.
+	TrainingModules TrainingModulesTrainingModulesTrainingModuleConnection `json:"trainingModules"`
+}
+
+// GetTrainingModules returns TrainingModulesResponse.TrainingModules, and is useful for accessing the field via an interface.
+func (v *TrainingModulesResponse) GetTrainingModules() TrainingModulesTrainingModulesTrainingModuleConnection {
+	return v.TrainingModules
+}
+
+// TrainingModulesTrainingModulesTrainingModuleConnection includes the requested fields of the GraphQL type TrainingModuleConnection.
+type TrainingModulesTrainingModulesTrainingModuleConnection struct {
+	Edges      []TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdge `json:"edges"`
+	PageInfo   TrainingModulesTrainingModulesTrainingModuleConnectionPageInfo                  `json:"pageInfo"`
+	TotalCount int                                                                             `json:"totalCount"`
+}
+
+// GetEdges returns TrainingModulesTrainingModulesTrainingModuleConnection.Edges, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnection) GetEdges() []TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdge {
+	return v.Edges
+}
+
+// GetPageInfo returns TrainingModulesTrainingModulesTrainingModuleConnection.PageInfo, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnection) GetPageInfo() TrainingModulesTrainingModulesTrainingModuleConnectionPageInfo {
+	return v.PageInfo
+}
+
+// GetTotalCount returns TrainingModulesTrainingModulesTrainingModuleConnection.TotalCount, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnection) GetTotalCount() int {
+	return v.TotalCount
+}
+
+// TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdge includes the requested fields of the GraphQL type TrainingModuleEdge.
+type TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdge struct {
+	Cursor string                                                                                          `json:"cursor"`
+	Node   TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule `json:"node"`
+}
+
+// GetCursor returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdge.Cursor, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdge) GetCursor() string {
+	return v.Cursor
+}
+
+// GetNode returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdge.Node, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdge) GetNode() TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule {
+	return v.Node
+}
+
+// TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule includes the requested fields of the GraphQL type TrainingModule.
+type TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule struct {
+	Id                  string   `json:"id"`
+	Title               string   `json:"title"`
+	Summary             string   `json:"summary"`
+	EasyLanguageSummary *string  `json:"easyLanguageSummary"`
+	Languages           []string `json:"languages"`
+	EstimatedMinutes    int      `json:"estimatedMinutes"`
+	// How long a completion counts; null: without end.
+	ValidityMonths *int `json:"validityMonths"`
+	// The current version; editing a published module raises it.
+	Version int `json:"version"`
+	// The caller's progress.
+	MyProgress TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress `json:"myProgress"`
+}
+
+// GetId returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule.Id, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule) GetId() string {
+	return v.Id
+}
+
+// GetTitle returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule.Title, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule) GetTitle() string {
+	return v.Title
+}
+
+// GetSummary returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule.Summary, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule) GetSummary() string {
+	return v.Summary
+}
+
+// GetEasyLanguageSummary returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule.EasyLanguageSummary, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule) GetEasyLanguageSummary() *string {
+	return v.EasyLanguageSummary
+}
+
+// GetLanguages returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule.Languages, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule) GetLanguages() []string {
+	return v.Languages
+}
+
+// GetEstimatedMinutes returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule.EstimatedMinutes, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule) GetEstimatedMinutes() int {
+	return v.EstimatedMinutes
+}
+
+// GetValidityMonths returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule.ValidityMonths, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule) GetValidityMonths() *int {
+	return v.ValidityMonths
+}
+
+// GetVersion returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule.Version, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule) GetVersion() int {
+	return v.Version
+}
+
+// GetMyProgress returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule.MyProgress, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModule) GetMyProgress() TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress {
+	return v.MyProgress
+}
+
+// TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress includes the requested fields of the GraphQL type TrainingProgress.
+type TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress struct {
+	TrainingProgressFields `json:"-"`
+}
+
+// GetLessonsCompleted returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress.LessonsCompleted, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress) GetLessonsCompleted() []string {
+	return v.TrainingProgressFields.LessonsCompleted
+}
+
+// GetLessonsTotal returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress.LessonsTotal, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress) GetLessonsTotal() int {
+	return v.TrainingProgressFields.LessonsTotal
+}
+
+// GetPassed returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress.Passed, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress) GetPassed() bool {
+	return v.TrainingProgressFields.Passed
+}
+
+// GetAttemptsLeftToday returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress.AttemptsLeftToday, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress) GetAttemptsLeftToday() int {
+	return v.TrainingProgressFields.AttemptsLeftToday
+}
+
+// GetCompletion returns TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress.Completion, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress) GetCompletion() *TrainingProgressFieldsCompletionTrainingCompletion {
+	return v.TrainingProgressFields.Completion
+}
+
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress) UnmarshalJSON(b []byte) error {
+
+	if string(b) == "null" {
+		return nil
+	}
+
+	var firstPass struct {
+		*TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress
+		graphql.NoUnmarshalJSON
+	}
+	firstPass.TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress = v
+
+	err := json.Unmarshal(b, &firstPass)
+	if err != nil {
+		return err
+	}
+
+	err = json.Unmarshal(
+		b, &v.TrainingProgressFields)
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+type __premarshalTrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress struct {
+	LessonsCompleted []string `json:"lessonsCompleted"`
+
+	LessonsTotal int `json:"lessonsTotal"`
+
+	Passed bool `json:"passed"`
+
+	AttemptsLeftToday int `json:"attemptsLeftToday"`
+
+	Completion *TrainingProgressFieldsCompletionTrainingCompletion `json:"completion"`
+}
+
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress) MarshalJSON() ([]byte, error) {
+	premarshaled, err := v.__premarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(premarshaled)
+}
+
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress) __premarshalJSON() (*__premarshalTrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress, error) {
+	var retval __premarshalTrainingModulesTrainingModulesTrainingModuleConnectionEdgesTrainingModuleEdgeNodeTrainingModuleMyProgressTrainingProgress
+
+	retval.LessonsCompleted = v.TrainingProgressFields.LessonsCompleted
+	retval.LessonsTotal = v.TrainingProgressFields.LessonsTotal
+	retval.Passed = v.TrainingProgressFields.Passed
+	retval.AttemptsLeftToday = v.TrainingProgressFields.AttemptsLeftToday
+	retval.Completion = v.TrainingProgressFields.Completion
+	return &retval, nil
+}
+
+// TrainingModulesTrainingModulesTrainingModuleConnectionPageInfo includes the requested fields of the GraphQL type PageInfo.
+type TrainingModulesTrainingModulesTrainingModuleConnectionPageInfo struct {
+	HasNextPage bool    `json:"hasNextPage"`
+	EndCursor   *string `json:"endCursor"`
+}
+
+// GetHasNextPage returns TrainingModulesTrainingModulesTrainingModuleConnectionPageInfo.HasNextPage, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionPageInfo) GetHasNextPage() bool {
+	return v.HasNextPage
+}
+
+// GetEndCursor returns TrainingModulesTrainingModulesTrainingModuleConnectionPageInfo.EndCursor, and is useful for accessing the field via an interface.
+func (v *TrainingModulesTrainingModulesTrainingModuleConnectionPageInfo) GetEndCursor() *string {
+	return v.EndCursor
+}
+
+// TrainingProgressFields includes the GraphQL fields of TrainingProgress requested by the fragment TrainingProgressFields.
+type TrainingProgressFields struct {
+	// IDs of the current version's lessons the caller read.
+	LessonsCompleted []string `json:"lessonsCompleted"`
+	LessonsTotal     int      `json:"lessonsTotal"`
+	// A completion counts now.
+	Passed            bool `json:"passed"`
+	AttemptsLeftToday int  `json:"attemptsLeftToday"`
+	// The completion that counts now, or else the latest one.
+	Completion *TrainingProgressFieldsCompletionTrainingCompletion `json:"completion"`
+}
+
+// GetLessonsCompleted returns TrainingProgressFields.LessonsCompleted, and is useful for accessing the field via an interface.
+func (v *TrainingProgressFields) GetLessonsCompleted() []string { return v.LessonsCompleted }
+
+// GetLessonsTotal returns TrainingProgressFields.LessonsTotal, and is useful for accessing the field via an interface.
+func (v *TrainingProgressFields) GetLessonsTotal() int { return v.LessonsTotal }
+
+// GetPassed returns TrainingProgressFields.Passed, and is useful for accessing the field via an interface.
+func (v *TrainingProgressFields) GetPassed() bool { return v.Passed }
+
+// GetAttemptsLeftToday returns TrainingProgressFields.AttemptsLeftToday, and is useful for accessing the field via an interface.
+func (v *TrainingProgressFields) GetAttemptsLeftToday() int { return v.AttemptsLeftToday }
+
+// GetCompletion returns TrainingProgressFields.Completion, and is useful for accessing the field via an interface.
+func (v *TrainingProgressFields) GetCompletion() *TrainingProgressFieldsCompletionTrainingCompletion {
+	return v.Completion
+}
+
+// TrainingProgressFieldsCompletionTrainingCompletion includes the requested fields of the GraphQL type TrainingCompletion.
+type TrainingProgressFieldsCompletionTrainingCompletion struct {
+	Id string `json:"id"`
+	// The module version passed.
+	Version int `json:"version"`
+	// Null: without end.
+	ValidUntil *time.Time `json:"validUntil"`
+	// It counts now.
+	Valid bool `json:"valid"`
+}
+
+// GetId returns TrainingProgressFieldsCompletionTrainingCompletion.Id, and is useful for accessing the field via an interface.
+func (v *TrainingProgressFieldsCompletionTrainingCompletion) GetId() string { return v.Id }
+
+// GetVersion returns TrainingProgressFieldsCompletionTrainingCompletion.Version, and is useful for accessing the field via an interface.
+func (v *TrainingProgressFieldsCompletionTrainingCompletion) GetVersion() int { return v.Version }
+
+// GetValidUntil returns TrainingProgressFieldsCompletionTrainingCompletion.ValidUntil, and is useful for accessing the field via an interface.
+func (v *TrainingProgressFieldsCompletionTrainingCompletion) GetValidUntil() *time.Time {
+	return v.ValidUntil
+}
+
+// GetValid returns TrainingProgressFieldsCompletionTrainingCompletion.Valid, and is useful for accessing the field via an interface.
+func (v *TrainingProgressFieldsCompletionTrainingCompletion) GetValid() bool { return v.Valid }
+
 // UpdateNotificationPreferencesResponse is returned by UpdateNotificationPreferences on success.
 type UpdateNotificationPreferencesResponse struct {
 	// Changes the caller's notification settings; fields left out stay as they are.
@@ -3582,6 +6114,8 @@ type VolunteerProfileInput struct {
 	TimeZone *string `json:"timeZone"`
 	// Consent to be suggested to and invited by coordinators.
 	Contactable *bool `json:"contactable"`
+	// Year of birth (never a date), where an organisation needs to know the age; 0 removes it. Volunteers under 16 need a parent's consent (recordParentalConsent) to sign up.
+	BirthYear *int `json:"birthYear"`
 }
 
 // GetSkills returns VolunteerProfileInput.Skills, and is useful for accessing the field via an interface.
@@ -3622,6 +6156,9 @@ func (v *VolunteerProfileInput) GetTimeZone() *string { return v.TimeZone }
 
 // GetContactable returns VolunteerProfileInput.Contactable, and is useful for accessing the field via an interface.
 func (v *VolunteerProfileInput) GetContactable() *bool { return v.Contactable }
+
+// GetBirthYear returns VolunteerProfileInput.BirthYear, and is useful for accessing the field via an interface.
+func (v *VolunteerProfileInput) GetBirthYear() *int { return v.BirthYear }
 
 type Weekday string
 
@@ -3746,6 +6283,18 @@ func (v *__CheckInInput) GetSignupId() string { return v.SignupId }
 // GetIdempotencyKey returns __CheckInInput.IdempotencyKey, and is useful for accessing the field via an interface.
 func (v *__CheckInInput) GetIdempotencyKey() *string { return v.IdempotencyKey }
 
+// __CompleteLessonInput is used internally by genqlient
+type __CompleteLessonInput struct {
+	ModuleId string `json:"moduleId"`
+	LessonId string `json:"lessonId"`
+}
+
+// GetModuleId returns __CompleteLessonInput.ModuleId, and is useful for accessing the field via an interface.
+func (v *__CompleteLessonInput) GetModuleId() string { return v.ModuleId }
+
+// GetLessonId returns __CompleteLessonInput.LessonId, and is useful for accessing the field via an interface.
+func (v *__CompleteLessonInput) GetLessonId() string { return v.LessonId }
+
 // __CreateOpportunityInput is used internally by genqlient
 type __CreateOpportunityInput struct {
 	Input CreateOpportunityInput `json:"input"`
@@ -3781,6 +6330,74 @@ func (v *__GiveConsentInput) GetPurpose() ConsentPurpose { return v.Purpose }
 
 // GetVersion returns __GiveConsentInput.Version, and is useful for accessing the field via an interface.
 func (v *__GiveConsentInput) GetVersion() int { return v.Version }
+
+// __GroupInput is used internally by genqlient
+type __GroupInput struct {
+	Id   string     `json:"id"`
+	From *time.Time `json:"from"`
+	To   *time.Time `json:"to"`
+}
+
+// GetId returns __GroupInput.Id, and is useful for accessing the field via an interface.
+func (v *__GroupInput) GetId() string { return v.Id }
+
+// GetFrom returns __GroupInput.From, and is useful for accessing the field via an interface.
+func (v *__GroupInput) GetFrom() *time.Time { return v.From }
+
+// GetTo returns __GroupInput.To, and is useful for accessing the field via an interface.
+func (v *__GroupInput) GetTo() *time.Time { return v.To }
+
+// __GroupMeetingsInput is used internally by genqlient
+type __GroupMeetingsInput struct {
+	GroupId string     `json:"groupId"`
+	From    *time.Time `json:"from"`
+	To      *time.Time `json:"to"`
+}
+
+// GetGroupId returns __GroupMeetingsInput.GroupId, and is useful for accessing the field via an interface.
+func (v *__GroupMeetingsInput) GetGroupId() string { return v.GroupId }
+
+// GetFrom returns __GroupMeetingsInput.From, and is useful for accessing the field via an interface.
+func (v *__GroupMeetingsInput) GetFrom() *time.Time { return v.From }
+
+// GetTo returns __GroupMeetingsInput.To, and is useful for accessing the field via an interface.
+func (v *__GroupMeetingsInput) GetTo() *time.Time { return v.To }
+
+// __GroupsInput is used internally by genqlient
+type __GroupsInput struct {
+	Filter *GroupFilter `json:"filter"`
+	First  *int         `json:"first"`
+	After  *string      `json:"after"`
+}
+
+// GetFilter returns __GroupsInput.Filter, and is useful for accessing the field via an interface.
+func (v *__GroupsInput) GetFilter() *GroupFilter { return v.Filter }
+
+// GetFirst returns __GroupsInput.First, and is useful for accessing the field via an interface.
+func (v *__GroupsInput) GetFirst() *int { return v.First }
+
+// GetAfter returns __GroupsInput.After, and is useful for accessing the field via an interface.
+func (v *__GroupsInput) GetAfter() *string { return v.After }
+
+// __JoinGroupInput is used internally by genqlient
+type __JoinGroupInput struct {
+	GroupId   string `json:"groupId"`
+	Pseudonym string `json:"pseudonym"`
+}
+
+// GetGroupId returns __JoinGroupInput.GroupId, and is useful for accessing the field via an interface.
+func (v *__JoinGroupInput) GetGroupId() string { return v.GroupId }
+
+// GetPseudonym returns __JoinGroupInput.Pseudonym, and is useful for accessing the field via an interface.
+func (v *__JoinGroupInput) GetPseudonym() string { return v.Pseudonym }
+
+// __LeaveGroupInput is used internally by genqlient
+type __LeaveGroupInput struct {
+	GroupId string `json:"groupId"`
+}
+
+// GetGroupId returns __LeaveGroupInput.GroupId, and is useful for accessing the field via an interface.
+func (v *__LeaveGroupInput) GetGroupId() string { return v.GroupId }
 
 // __LogHoursInput is used internally by genqlient
 type __LogHoursInput struct {
@@ -3878,6 +6495,18 @@ type __PublishOpportunityInput struct {
 // GetId returns __PublishOpportunityInput.Id, and is useful for accessing the field via an interface.
 func (v *__PublishOpportunityInput) GetId() string { return v.Id }
 
+// __RecommendedGroupsInput is used internally by genqlient
+type __RecommendedGroupsInput struct {
+	First *int    `json:"first"`
+	After *string `json:"after"`
+}
+
+// GetFirst returns __RecommendedGroupsInput.First, and is useful for accessing the field via an interface.
+func (v *__RecommendedGroupsInput) GetFirst() *int { return v.First }
+
+// GetAfter returns __RecommendedGroupsInput.After, and is useful for accessing the field via an interface.
+func (v *__RecommendedGroupsInput) GetAfter() *string { return v.After }
+
 // __RecommendedOpportunitiesInput is used internally by genqlient
 type __RecommendedOpportunitiesInput struct {
 	First *int    `json:"first"`
@@ -3889,6 +6518,14 @@ func (v *__RecommendedOpportunitiesInput) GetFirst() *int { return v.First }
 
 // GetAfter returns __RecommendedOpportunitiesInput.After, and is useful for accessing the field via an interface.
 func (v *__RecommendedOpportunitiesInput) GetAfter() *string { return v.After }
+
+// __RecommendedTrainingModulesInput is used internally by genqlient
+type __RecommendedTrainingModulesInput struct {
+	First *int `json:"first"`
+}
+
+// GetFirst returns __RecommendedTrainingModulesInput.First, and is useful for accessing the field via an interface.
+func (v *__RecommendedTrainingModulesInput) GetFirst() *int { return v.First }
 
 // __RecordAttendanceInput is used internally by genqlient
 type __RecordAttendanceInput struct {
@@ -3934,6 +6571,18 @@ func (v *__RemoveOrganisationMemberInput) GetOrganisationId() string { return v.
 // GetUserId returns __RemoveOrganisationMemberInput.UserId, and is useful for accessing the field via an interface.
 func (v *__RemoveOrganisationMemberInput) GetUserId() string { return v.UserId }
 
+// __RsvpInput is used internally by genqlient
+type __RsvpInput struct {
+	MeetingId string `json:"meetingId"`
+	Attending bool   `json:"attending"`
+}
+
+// GetMeetingId returns __RsvpInput.MeetingId, and is useful for accessing the field via an interface.
+func (v *__RsvpInput) GetMeetingId() string { return v.MeetingId }
+
+// GetAttending returns __RsvpInput.Attending, and is useful for accessing the field via an interface.
+func (v *__RsvpInput) GetAttending() bool { return v.Attending }
+
 // __SearchInput is used internally by genqlient
 type __SearchInput struct {
 	Text   string             `json:"text"`
@@ -3973,6 +6622,50 @@ func (v *__SignUpInput) GetShiftId() string { return v.ShiftId }
 
 // GetIdempotencyKey returns __SignUpInput.IdempotencyKey, and is useful for accessing the field via an interface.
 func (v *__SignUpInput) GetIdempotencyKey() *string { return v.IdempotencyKey }
+
+// __SubmitQuizInput is used internally by genqlient
+type __SubmitQuizInput struct {
+	ModuleId string            `json:"moduleId"`
+	Answers  []QuizAnswerInput `json:"answers"`
+	Version  *int              `json:"version"`
+}
+
+// GetModuleId returns __SubmitQuizInput.ModuleId, and is useful for accessing the field via an interface.
+func (v *__SubmitQuizInput) GetModuleId() string { return v.ModuleId }
+
+// GetAnswers returns __SubmitQuizInput.Answers, and is useful for accessing the field via an interface.
+func (v *__SubmitQuizInput) GetAnswers() []QuizAnswerInput { return v.Answers }
+
+// GetVersion returns __SubmitQuizInput.Version, and is useful for accessing the field via an interface.
+func (v *__SubmitQuizInput) GetVersion() *int { return v.Version }
+
+// __TrainingCertificateInput is used internally by genqlient
+type __TrainingCertificateInput struct {
+	CompletionId string `json:"completionId"`
+}
+
+// GetCompletionId returns __TrainingCertificateInput.CompletionId, and is useful for accessing the field via an interface.
+func (v *__TrainingCertificateInput) GetCompletionId() string { return v.CompletionId }
+
+// __TrainingModuleInput is used internally by genqlient
+type __TrainingModuleInput struct {
+	Id string `json:"id"`
+}
+
+// GetId returns __TrainingModuleInput.Id, and is useful for accessing the field via an interface.
+func (v *__TrainingModuleInput) GetId() string { return v.Id }
+
+// __TrainingModulesInput is used internally by genqlient
+type __TrainingModulesInput struct {
+	First *int    `json:"first"`
+	After *string `json:"after"`
+}
+
+// GetFirst returns __TrainingModulesInput.First, and is useful for accessing the field via an interface.
+func (v *__TrainingModulesInput) GetFirst() *int { return v.First }
+
+// GetAfter returns __TrainingModulesInput.After, and is useful for accessing the field via an interface.
+func (v *__TrainingModulesInput) GetAfter() *string { return v.After }
 
 // __UpdateNotificationPreferencesInput is used internally by genqlient
 type __UpdateNotificationPreferencesInput struct {
@@ -4184,6 +6877,59 @@ func CheckIn(
 	return data_, err_
 }
 
+// The mutation executed by CompleteLesson.
+const CompleteLesson_Operation = `
+mutation CompleteLesson ($moduleId: ID!, $lessonId: ID!) {
+	completeLesson(moduleId: $moduleId, lessonId: $lessonId) {
+		module {
+			id
+			myProgress {
+				... TrainingProgressFields
+			}
+		}
+	}
+}
+fragment TrainingProgressFields on TrainingProgress {
+	lessonsCompleted
+	lessonsTotal
+	passed
+	attemptsLeftToday
+	completion {
+		id
+		version
+		validUntil
+		valid
+	}
+}
+`
+
+func CompleteLesson(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	moduleId string,
+	lessonId string,
+) (data_ *CompleteLessonResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "CompleteLesson",
+		Query:  CompleteLesson_Operation,
+		Variables: &__CompleteLessonInput{
+			ModuleId: moduleId,
+			LessonId: lessonId,
+		},
+	}
+
+	data_ = &CompleteLessonResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The mutation executed by CreateCalendarFeed.
 const CreateCalendarFeed_Operation = `
 mutation CreateCalendarFeed {
@@ -4203,6 +6949,36 @@ func CreateCalendarFeed(
 	}
 
 	data_ = &CreateCalendarFeedResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by CreateGroupCalendarFeed.
+const CreateGroupCalendarFeed_Operation = `
+mutation CreateGroupCalendarFeed {
+	createGroupCalendarFeed {
+		path
+	}
+}
+`
+
+func CreateGroupCalendarFeed(
+	ctx_ context.Context,
+	client_ graphql.Client,
+) (data_ *CreateGroupCalendarFeedResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "CreateGroupCalendarFeed",
+		Query:  CreateGroupCalendarFeed_Operation,
+	}
+
+	data_ = &CreateGroupCalendarFeedResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -4390,6 +7166,297 @@ func GiveConsent(
 	}
 
 	data_ = &GiveConsentResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by Group.
+const Group_Operation = `
+query Group ($id: ID!, $from: DateTime, $to: DateTime) {
+	group(id: $id) {
+		... GroupSummaryFields
+		description
+		languages
+		place
+		onlineUrl
+		canManage
+		organisation {
+			id
+			name
+		}
+		myMembership {
+			id
+			pseudonym
+			status
+		}
+		members {
+			id
+			pseudonym
+			facilitator
+			isMe
+		}
+		meetings(from: $from, to: $to) {
+			... MeetingFields
+		}
+	}
+}
+fragment GroupSummaryFields on Group {
+	id
+	name
+	category
+	mode
+	sensitive
+	joinPolicy
+	easyLanguageSummary
+	area {
+		postalCode
+	}
+	memberCount
+}
+fragment MeetingFields on Meeting {
+	id
+	startsAt
+	endsAt
+	timeZone
+	capacity
+	attendingCount
+	waitlist
+	waitlistCount
+	status
+	cancelReason
+	moved
+	location
+	onlineUrl
+	myRsvp {
+		status
+		waitlistPosition
+	}
+}
+`
+
+func Group(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+	from *time.Time,
+	to *time.Time,
+) (data_ *GroupResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "Group",
+		Query:  Group_Operation,
+		Variables: &__GroupInput{
+			Id:   id,
+			From: from,
+			To:   to,
+		},
+	}
+
+	data_ = &GroupResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by GroupMeetings.
+const GroupMeetings_Operation = `
+query GroupMeetings ($groupId: ID!, $from: DateTime, $to: DateTime) {
+	group(id: $groupId) {
+		id
+		meetings(from: $from, to: $to) {
+			... MeetingFields
+		}
+	}
+}
+fragment MeetingFields on Meeting {
+	id
+	startsAt
+	endsAt
+	timeZone
+	capacity
+	attendingCount
+	waitlist
+	waitlistCount
+	status
+	cancelReason
+	moved
+	location
+	onlineUrl
+	myRsvp {
+		status
+		waitlistPosition
+	}
+}
+`
+
+func GroupMeetings(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	groupId string,
+	from *time.Time,
+	to *time.Time,
+) (data_ *GroupMeetingsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "GroupMeetings",
+		Query:  GroupMeetings_Operation,
+		Variables: &__GroupMeetingsInput{
+			GroupId: groupId,
+			From:    from,
+			To:      to,
+		},
+	}
+
+	data_ = &GroupMeetingsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by Groups.
+const Groups_Operation = `
+query Groups ($filter: GroupFilter, $first: Int, $after: String) {
+	groups(filter: $filter, first: $first, after: $after) {
+		edges {
+			cursor
+			node {
+				... GroupSummaryFields
+			}
+		}
+		pageInfo {
+			hasNextPage
+			endCursor
+		}
+		totalCount
+	}
+}
+fragment GroupSummaryFields on Group {
+	id
+	name
+	category
+	mode
+	sensitive
+	joinPolicy
+	easyLanguageSummary
+	area {
+		postalCode
+	}
+	memberCount
+}
+`
+
+func Groups(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	filter *GroupFilter,
+	first *int,
+	after *string,
+) (data_ *GroupsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "Groups",
+		Query:  Groups_Operation,
+		Variables: &__GroupsInput{
+			Filter: filter,
+			First:  first,
+			After:  after,
+		},
+	}
+
+	data_ = &GroupsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by JoinGroup.
+const JoinGroup_Operation = `
+mutation JoinGroup ($groupId: ID!, $pseudonym: String!) {
+	joinGroup(groupId: $groupId, pseudonym: $pseudonym) {
+		membership {
+			id
+			pseudonym
+			status
+		}
+	}
+}
+`
+
+func JoinGroup(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	groupId string,
+	pseudonym string,
+) (data_ *JoinGroupResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "JoinGroup",
+		Query:  JoinGroup_Operation,
+		Variables: &__JoinGroupInput{
+			GroupId:   groupId,
+			Pseudonym: pseudonym,
+		},
+	}
+
+	data_ = &JoinGroupResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by LeaveGroup.
+const LeaveGroup_Operation = `
+mutation LeaveGroup ($groupId: ID!) {
+	leaveGroup(groupId: $groupId) {
+		membership {
+			id
+			status
+		}
+	}
+}
+`
+
+func LeaveGroup(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	groupId string,
+) (data_ *LeaveGroupResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "LeaveGroup",
+		Query:  LeaveGroup_Operation,
+		Variables: &__LeaveGroupInput{
+			GroupId: groupId,
+		},
+	}
+
+	data_ = &LeaveGroupResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -4636,6 +7703,103 @@ func MyConsents(
 	}
 
 	data_ = &MyConsentsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by MyCredentials.
+const MyCredentials_Operation = `
+query MyCredentials {
+	myCredentials {
+		id
+		kind
+		label
+		organisation {
+			id
+			name
+		}
+		documentDate
+		seenDate
+		validUntil
+		valid
+	}
+	myCompletions {
+		id
+		moduleTitle
+		version
+		scorePercent
+		passedAt
+		validUntil
+		valid
+	}
+}
+`
+
+func MyCredentials(
+	ctx_ context.Context,
+	client_ graphql.Client,
+) (data_ *MyCredentialsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "MyCredentials",
+		Query:  MyCredentials_Operation,
+	}
+
+	data_ = &MyCredentialsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by MyGroups.
+const MyGroups_Operation = `
+query MyGroups {
+	myGroups {
+		id
+		pseudonym
+		status
+		group {
+			... GroupSummaryFields
+		}
+	}
+}
+fragment GroupSummaryFields on Group {
+	id
+	name
+	category
+	mode
+	sensitive
+	joinPolicy
+	easyLanguageSummary
+	area {
+		postalCode
+	}
+	memberCount
+}
+`
+
+func MyGroups(
+	ctx_ context.Context,
+	client_ graphql.Client,
+) (data_ *MyGroupsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "MyGroups",
+		Query:  MyGroups_Operation,
+	}
+
+	data_ = &MyGroupsResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -5051,6 +8215,70 @@ func PublishOpportunity(
 	return data_, err_
 }
 
+// The query executed by RecommendedGroups.
+const RecommendedGroups_Operation = `
+query RecommendedGroups ($first: Int, $after: String) {
+	recommendedGroups(first: $first, after: $after) {
+		edges {
+			cursor
+			node {
+				group {
+					... GroupSummaryFields
+				}
+				score
+				reasons
+				distanceKm
+			}
+		}
+		pageInfo {
+			hasNextPage
+			endCursor
+		}
+		totalCount
+	}
+}
+fragment GroupSummaryFields on Group {
+	id
+	name
+	category
+	mode
+	sensitive
+	joinPolicy
+	easyLanguageSummary
+	area {
+		postalCode
+	}
+	memberCount
+}
+`
+
+func RecommendedGroups(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first *int,
+	after *string,
+) (data_ *RecommendedGroupsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RecommendedGroups",
+		Query:  RecommendedGroups_Operation,
+		Variables: &__RecommendedGroupsInput{
+			First: first,
+			After: after,
+		},
+	}
+
+	data_ = &RecommendedGroupsResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The query executed by RecommendedOpportunities.
 const RecommendedOpportunities_Operation = `
 query RecommendedOpportunities ($first: Int, $after: String) {
@@ -5115,6 +8343,47 @@ func RecommendedOpportunities(
 	}
 
 	data_ = &RecommendedOpportunitiesResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by RecommendedTrainingModules.
+const RecommendedTrainingModules_Operation = `
+query RecommendedTrainingModules ($first: Int) {
+	recommendedTrainingModules(first: $first) {
+		module {
+			id
+			title
+			estimatedMinutes
+		}
+		score
+		reasons
+		unlocksCount
+	}
+}
+`
+
+func RecommendedTrainingModules(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first *int,
+) (data_ *RecommendedTrainingModulesResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RecommendedTrainingModules",
+		Query:  RecommendedTrainingModules_Operation,
+		Variables: &__RecommendedTrainingModulesInput{
+			First: first,
+		},
+	}
+
+	data_ = &RecommendedTrainingModulesResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -5306,6 +8575,91 @@ func RemoveOrganisationMember(
 	return data_, err_
 }
 
+// The mutation executed by RevokeGroupCalendarFeed.
+const RevokeGroupCalendarFeed_Operation = `
+mutation RevokeGroupCalendarFeed {
+	revokeGroupCalendarFeed
+}
+`
+
+func RevokeGroupCalendarFeed(
+	ctx_ context.Context,
+	client_ graphql.Client,
+) (data_ *RevokeGroupCalendarFeedResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "RevokeGroupCalendarFeed",
+		Query:  RevokeGroupCalendarFeed_Operation,
+	}
+
+	data_ = &RevokeGroupCalendarFeedResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by Rsvp.
+const Rsvp_Operation = `
+mutation Rsvp ($meetingId: ID!, $attending: Boolean!) {
+	rsvp(meetingId: $meetingId, attending: $attending) {
+		meeting {
+			... MeetingFields
+		}
+	}
+}
+fragment MeetingFields on Meeting {
+	id
+	startsAt
+	endsAt
+	timeZone
+	capacity
+	attendingCount
+	waitlist
+	waitlistCount
+	status
+	cancelReason
+	moved
+	location
+	onlineUrl
+	myRsvp {
+		status
+		waitlistPosition
+	}
+}
+`
+
+func Rsvp(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	meetingId string,
+	attending bool,
+) (data_ *RsvpResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "Rsvp",
+		Query:  Rsvp_Operation,
+		Variables: &__RsvpInput{
+			MeetingId: meetingId,
+			Attending: attending,
+		},
+	}
+
+	data_ = &RsvpResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
 // The query executed by Search.
 const Search_Operation = `
 query Search ($text: String!, $first: Int, $after: String, $filter: OpportunityFilter) {
@@ -5319,6 +8673,17 @@ query Search ($text: String!, $first: Int, $after: String, $filter: OpportunityF
 					id
 					title
 					mode
+				}
+				... on TrainingModule {
+					id
+					title
+					estimatedMinutes
+				}
+				... on Group {
+					id
+					name
+					category
+					sensitive
 				}
 			}
 		}
@@ -5460,6 +8825,233 @@ func SignUp(
 	}
 
 	data_ = &SignUpResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The mutation executed by SubmitQuiz.
+const SubmitQuiz_Operation = `
+mutation SubmitQuiz ($moduleId: ID!, $answers: [QuizAnswerInput!]!, $version: Int) {
+	submitQuiz(moduleId: $moduleId, answers: $answers, version: $version) {
+		passed
+		scorePercent
+		wrongQuestionIds
+		version
+		attemptsLeftToday
+		completion {
+			id
+			version
+			passedAt
+			validUntil
+		}
+	}
+}
+`
+
+func SubmitQuiz(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	moduleId string,
+	answers []QuizAnswerInput,
+	version *int,
+) (data_ *SubmitQuizResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "SubmitQuiz",
+		Query:  SubmitQuiz_Operation,
+		Variables: &__SubmitQuizInput{
+			ModuleId: moduleId,
+			Answers:  answers,
+			Version:  version,
+		},
+	}
+
+	data_ = &SubmitQuizResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by TrainingCertificate.
+const TrainingCertificate_Operation = `
+query TrainingCertificate ($completionId: ID!) {
+	trainingCertificate(completionId: $completionId) {
+		token
+		moduleTitle
+		version
+		holderName
+		passedAt
+		validUntil
+	}
+}
+`
+
+func TrainingCertificate(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	completionId string,
+) (data_ *TrainingCertificateResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "TrainingCertificate",
+		Query:  TrainingCertificate_Operation,
+		Variables: &__TrainingCertificateInput{
+			CompletionId: completionId,
+		},
+	}
+
+	data_ = &TrainingCertificateResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by TrainingModule.
+const TrainingModule_Operation = `
+query TrainingModule ($id: ID!) {
+	trainingModule(id: $id) {
+		id
+		title
+		summary
+		easyLanguageSummary
+		version
+		passPercent
+		validityMonths
+		estimatedMinutes
+		organisation {
+			id
+			name
+		}
+		lessons {
+			id
+			title
+			body
+			mediaUrls
+		}
+		questions {
+			id
+			prompt
+			kind
+			choices
+		}
+		myProgress {
+			... TrainingProgressFields
+		}
+	}
+}
+fragment TrainingProgressFields on TrainingProgress {
+	lessonsCompleted
+	lessonsTotal
+	passed
+	attemptsLeftToday
+	completion {
+		id
+		version
+		validUntil
+		valid
+	}
+}
+`
+
+func TrainingModule(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	id string,
+) (data_ *TrainingModuleResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "TrainingModule",
+		Query:  TrainingModule_Operation,
+		Variables: &__TrainingModuleInput{
+			Id: id,
+		},
+	}
+
+	data_ = &TrainingModuleResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by TrainingModules.
+const TrainingModules_Operation = `
+query TrainingModules ($first: Int, $after: String) {
+	trainingModules(first: $first, after: $after) {
+		edges {
+			cursor
+			node {
+				id
+				title
+				summary
+				easyLanguageSummary
+				languages
+				estimatedMinutes
+				validityMonths
+				version
+				myProgress {
+					... TrainingProgressFields
+				}
+			}
+		}
+		pageInfo {
+			hasNextPage
+			endCursor
+		}
+		totalCount
+	}
+}
+fragment TrainingProgressFields on TrainingProgress {
+	lessonsCompleted
+	lessonsTotal
+	passed
+	attemptsLeftToday
+	completion {
+		id
+		version
+		validUntil
+		valid
+	}
+}
+`
+
+func TrainingModules(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	first *int,
+	after *string,
+) (data_ *TrainingModulesResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "TrainingModules",
+		Query:  TrainingModules_Operation,
+		Variables: &__TrainingModulesInput{
+			First: first,
+			After: after,
+		},
+	}
+
+	data_ = &TrainingModulesResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
