@@ -3,7 +3,6 @@ package group
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -355,8 +354,4 @@ func (s *Service) record(ctx context.Context, g Group, e engagement.Event) {
 		e.UserID, e.ActorID = "", ""
 	}
 	s.events.Record(ctx, e)
-}
-
-func wrapf(format string, args ...any) func(error) error {
-	return func(err error) error { return errs.Wrap(fmt.Sprintf(format, args...), err) }
 }
