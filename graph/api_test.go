@@ -14,10 +14,12 @@ import (
 	"github.com/mitwirken/mitwirken/graph"
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/auth"
+	"github.com/mitwirken/mitwirken/internal/calendar"
 	"github.com/mitwirken/mitwirken/internal/catalog"
 	"github.com/mitwirken/mitwirken/internal/discovery"
 	"github.com/mitwirken/mitwirken/internal/engagement"
 	"github.com/mitwirken/mitwirken/internal/gqltest"
+	"github.com/mitwirken/mitwirken/internal/group"
 	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
@@ -152,11 +154,22 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	priv, consents, auditLog := privacy.Wire(privacy.Domains{Accounts: accounts, Organisations: orgs, Opportunities: opps,
 		Signups: signups, Profiles: profiles, Inbox: inbox, Notify: notifications, Records: st.PrivacyRecords(),
 		FlushEvents: events.Flush, Proxies: st.Proxies()}, st.Consents(), st.Audit(), log)
+	groups := group.NewService(st.Groups(), orgs, accounts, events, auditLog, log)
+	if exclusive {
+		if err := groups.KeepInMemory(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := disc.SetGroups(t.Context(), groups); err != nil {
+		t.Fatal(err)
+	}
+	cal := calendar.NewService(st.CalendarFeeds(), signups, opps, log)
+	cal.SetGroups(st.GroupCalendarFeeds(), groups)
 	r := &graph.Resolver{Svc: graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups,
 		Profiles: profiles, Discovery: disc, Inbox: inbox, Replays: replay.NewService(st.Replays()),
 		Notify: notifications, JobRuns: schedule.NewRunView(st.JobRuns(), accounts),
 		Stats:   stats.NewService(st.Stats(), orgs, stats.DefaultK),
-		Privacy: priv, Consents: consents, Audit: auditLog, Training: train}}
+		Privacy: priv, Consents: consents, Audit: auditLog, Training: train, Groups: groups, Calendar: cal}}
 	o := graph.Options{DevMode: true, MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second,
 		MaxDepth: 12, MaxComplexity: 1000, Logger: log, Tokens: tokens}
 	for _, f := range tune {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mitwirken/mitwirken/graph/model"
 	"github.com/mitwirken/mitwirken/internal/discovery"
+	"github.com/mitwirken/mitwirken/internal/group"
 	"github.com/mitwirken/mitwirken/internal/match"
 	"github.com/mitwirken/mitwirken/internal/profile"
 )
@@ -85,13 +86,18 @@ func matchConnection(p discovery.Page[match.Result]) *model.OpportunityMatchConn
 	return c
 }
 
-func searchConnection(p discovery.Page[discovery.Hit]) *model.SearchResultConnection {
+// searchConnection converts search hits; view shows a found group as the caller sees it.
+func searchConnection(p discovery.Page[discovery.Hit], view func(group.Group) group.View) *model.SearchResultConnection {
 	c := &model.SearchResultConnection{Edges: make([]*model.SearchResultEdge, len(p.Items)), TotalCount: p.Total}
 	last := ""
 	for i, h := range p.Items {
 		last = encodeCursor("search", string(h.Kind)+":"+h.ID)
 		o := h.Opportunity
 		c.Edges[i] = &model.SearchResultEdge{Cursor: last, Node: &o, Score: h.Score}
+		if h.Group != nil {
+			v := view(*h.Group)
+			c.Edges[i].Node = &v
+		}
 	}
 	c.PageInfo = pageInfo(p.HasNext, last)
 	return c

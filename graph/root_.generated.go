@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/mitwirken/mitwirken/graph/model"
@@ -29,8 +30,13 @@ type ResolverRoot interface {
 	Call() CallResolver
 	ConsentRecord() ConsentRecordResolver
 	ConsentState() ConsentStateResolver
+	Credential() CredentialResolver
+	Group() GroupResolver
+	GroupMembership() GroupMembershipResolver
 	HoursTotal() HoursTotalResolver
 	JobRun() JobRunResolver
+	Meeting() MeetingResolver
+	MeetingSchedule() MeetingScheduleResolver
 	Mutation() MutationResolver
 	Notification() NotificationResolver
 	NotificationPreferences() NotificationPreferencesResolver
@@ -41,6 +47,9 @@ type ResolverRoot interface {
 	Shift() ShiftResolver
 	Signup() SignupResolver
 	Subscription() SubscriptionResolver
+	TrainingCertificate() TrainingCertificateResolver
+	TrainingCompletion() TrainingCompletionResolver
+	TrainingModule() TrainingModuleResolver
 	User() UserResolver
 	VolunteerContact() VolunteerContactResolver
 	VolunteerProfile() VolunteerProfileResolver
@@ -95,6 +104,11 @@ type ComplexityRoot struct {
 		UserID      func(childComplexity int) int
 	}
 
+	CertificateVerification struct {
+		Certificate func(childComplexity int) int
+		Valid       func(childComplexity int) int
+	}
+
 	ConsentOverview struct {
 		History func(childComplexity int) int
 		States  func(childComplexity int) int
@@ -121,6 +135,23 @@ type ComplexityRoot struct {
 		Purpose        func(childComplexity int) int
 		Renew          func(childComplexity int) int
 		Version        func(childComplexity int) int
+	}
+
+	Credential struct {
+		DocumentDate func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Label        func(childComplexity int) int
+		Organisation func(childComplexity int) int
+		SeenDate     func(childComplexity int) int
+		Valid        func(childComplexity int) int
+		ValidUntil   func(childComplexity int) int
+		VerifiedBy   func(childComplexity int) int
+		Volunteer    func(childComplexity int) int
+	}
+
+	CredentialPayload struct {
+		Credential func(childComplexity int) int
 	}
 
 	EngagementPeriod struct {
@@ -151,6 +182,93 @@ type ComplexityRoot struct {
 		To             func(childComplexity int) int
 	}
 
+	Group struct {
+		Area                func(childComplexity int) int
+		CanManage           func(childComplexity int) int
+		Category            func(childComplexity int) int
+		Description         func(childComplexity int) int
+		EasyLanguageSummary func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		JoinPolicy          func(childComplexity int) int
+		Languages           func(childComplexity int) int
+		Meetings            func(childComplexity int, from *time.Time, to *time.Time) int
+		MemberCount         func(childComplexity int) int
+		Members             func(childComplexity int) int
+		MembershipRequests  func(childComplexity int) int
+		Mode                func(childComplexity int) int
+		MyMembership        func(childComplexity int) int
+		Name                func(childComplexity int) int
+		OnlineURL           func(childComplexity int) int
+		Organisation        func(childComplexity int) int
+		Place               func(childComplexity int) int
+		Schedules           func(childComplexity int) int
+		Sensitive           func(childComplexity int) int
+	}
+
+	GroupArea struct {
+		PostalCode func(childComplexity int) int
+	}
+
+	GroupConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	GroupEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	GroupMatch struct {
+		DistanceKm func(childComplexity int) int
+		Group      func(childComplexity int) int
+		Reasons    func(childComplexity int) int
+		Score      func(childComplexity int) int
+	}
+
+	GroupMatchConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	GroupMatchEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	GroupMember struct {
+		Facilitator func(childComplexity int) int
+		ID          func(childComplexity int) int
+		IsMe        func(childComplexity int) int
+		Pseudonym   func(childComplexity int) int
+		Since       func(childComplexity int) int
+		Status      func(childComplexity int) int
+	}
+
+	GroupMemberIdentity struct {
+		DisplayName  func(childComplexity int) int
+		Email        func(childComplexity int) int
+		MembershipID func(childComplexity int) int
+		Pseudonym    func(childComplexity int) int
+	}
+
+	GroupMembership struct {
+		Group     func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Pseudonym func(childComplexity int) int
+		Status    func(childComplexity int) int
+	}
+
+	GroupMembershipPayload struct {
+		Membership func(childComplexity int) int
+	}
+
+	GroupPayload struct {
+		Group func(childComplexity int) int
+	}
+
 	HoursTotal struct {
 		Hours        func(childComplexity int) int
 		Organisation func(childComplexity int) int
@@ -171,49 +289,120 @@ type ComplexityRoot struct {
 		StartedAt func(childComplexity int) int
 	}
 
+	Lesson struct {
+		Body      func(childComplexity int) int
+		ID        func(childComplexity int) int
+		MediaURLs func(childComplexity int) int
+		Title     func(childComplexity int) int
+	}
+
 	Location struct {
 		Address   func(childComplexity int) int
 		Latitude  func(childComplexity int) int
 		Longitude func(childComplexity int) int
 	}
 
+	Meeting struct {
+		AttendedCount  func(childComplexity int) int
+		AttendingCount func(childComplexity int) int
+		CancelReason   func(childComplexity int) int
+		Capacity       func(childComplexity int) int
+		EndsAt         func(childComplexity int) int
+		Group          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Location       func(childComplexity int) int
+		Moved          func(childComplexity int) int
+		MyRsvp         func(childComplexity int) int
+		OnlineURL      func(childComplexity int) int
+		StartsAt       func(childComplexity int) int
+		Status         func(childComplexity int) int
+		TimeZone       func(childComplexity int) int
+		Waitlist       func(childComplexity int) int
+		WaitlistCount  func(childComplexity int) int
+	}
+
+	MeetingPayload struct {
+		Meeting func(childComplexity int) int
+	}
+
+	MeetingRsvp struct {
+		Status           func(childComplexity int) int
+		WaitlistPosition func(childComplexity int) int
+	}
+
+	MeetingSchedule struct {
+		Capacity        func(childComplexity int) int
+		DurationMinutes func(childComplexity int) int
+		HorizonDays     func(childComplexity int) int
+		ID              func(childComplexity int) int
+		RRule           func(childComplexity int) int
+		StartsAt        func(childComplexity int) int
+		TimeZone        func(childComplexity int) int
+		Until           func(childComplexity int) int
+		Waitlist        func(childComplexity int) int
+	}
+
 	Mutation struct {
+		AcceptGroupMembershipRequest  func(childComplexity int, membershipID string) int
+		AddGroupFacilitator           func(childComplexity int, groupID string, email string) int
 		AddOrganisationMember         func(childComplexity int, organisationID string, email string, role organisation.Role) int
 		AddShift                      func(childComplexity int, input model.AddShiftInput) int
 		ApproveSignup                 func(childComplexity int, signupID string, allowOverlap *bool) int
+		ArchiveTrainingModule         func(childComplexity int, id string) int
+		CancelMeeting                 func(childComplexity int, meetingID string, reason *string) int
 		CancelOpportunity             func(childComplexity int, id string, reason *string) int
 		CancelShift                   func(childComplexity int, id string, reason *string) int
 		CancelSignup                  func(childComplexity int, signupID string, idempotencyKey *string) int
+		ChangeMeetingSchedule         func(childComplexity int, input model.ChangeMeetingScheduleInput) int
 		CheckIn                       func(childComplexity int, signupID string, idempotencyKey *string) int
 		CloseOpportunity              func(childComplexity int, id string) int
+		CompleteLesson                func(childComplexity int, moduleID string, lessonID string) int
 		ConfirmHours                  func(childComplexity int, signupID string, hours *float64) int
 		CreateCalendarFeed            func(childComplexity int) int
+		CreateGroup                   func(childComplexity int, input model.CreateGroupInput) int
+		CreateGroupCalendarFeed       func(childComplexity int) int
 		CreateOpportunity             func(childComplexity int, input model.CreateOpportunityInput) int
 		CreateOrganisation            func(childComplexity int, input model.CreateOrganisationInput) int
+		CreateTrainingModule          func(childComplexity int, input model.CreateTrainingModuleInput) int
+		DeclineGroupMembershipRequest func(childComplexity int, membershipID string) int
 		DeclineSignup                 func(childComplexity int, signupID string) int
 		DeleteMyAccount               func(childComplexity int, password string) int
 		EraseVolunteer                func(childComplexity int, organisationID string, userID string, reason string) int
 		GiveConsent                   func(childComplexity int, purpose consent.Purpose, version int) int
 		InviteVolunteer               func(childComplexity int, shiftID string, volunteerID string) int
+		JoinGroup                     func(childComplexity int, groupID string, pseudonym string) int
+		LeaveGroup                    func(childComplexity int, groupID string) int
 		LogHours                      func(childComplexity int, signupID string, hours float64) int
 		Login                         func(childComplexity int, input model.LoginInput) int
 		Logout                        func(childComplexity int, refreshToken string) int
 		MarkNotificationsRead         func(childComplexity int, ids []string) int
+		MoveMeeting                   func(childComplexity int, meetingID string, startsAt time.Time, endsAt *time.Time) int
 		PublishOpportunity            func(childComplexity int, id string) int
+		PublishTrainingModule         func(childComplexity int, id string) int
 		RecordAttendance              func(childComplexity int, signupID string, attended bool, hours *float64) int
+		RecordCredential              func(childComplexity int, input model.RecordCredentialInput) int
+		RecordMeetingAttendance       func(childComplexity int, meetingID string, count int) int
 		RecordParentalConsent         func(childComplexity int, input model.ParentalConsentInput) int
 		RefreshSession                func(childComplexity int, refreshToken string) int
 		Register                      func(childComplexity int, input model.RegisterInput) int
 		RegisterProxyVolunteer        func(childComplexity int, input model.RegisterProxyVolunteerInput) int
+		RemoveGroupMember             func(childComplexity int, membershipID string) int
 		RemoveOrganisationMember      func(childComplexity int, organisationID string, userID string) int
+		ResolveGroupMember            func(childComplexity int, membershipID string, reason string) int
 		RevokeCalendarFeed            func(childComplexity int) int
+		RevokeCredential              func(childComplexity int, id string) int
+		RevokeGroupCalendarFeed       func(childComplexity int) int
+		Rsvp                          func(childComplexity int, meetingID string, attending bool) int
+		ScheduleMeetings              func(childComplexity int, input model.ScheduleMeetingsInput) int
 		SignUp                        func(childComplexity int, shiftID string, idempotencyKey *string) int
 		SignUpProxyVolunteer          func(childComplexity int, shiftID string, userID string, allowOverlap *bool) int
 		SignUpVolunteer               func(childComplexity int, shiftID string, email string, allowOverlap *bool) int
+		SubmitQuiz                    func(childComplexity int, moduleID string, answers []*model.QuizAnswerInput, version *int) int
 		TakeOverAccount               func(childComplexity int, input model.TakeOverAccountInput) int
 		UpdateNotificationPreferences func(childComplexity int, input model.NotificationPreferencesInput) int
 		UpdateOpportunity             func(childComplexity int, id string, input model.UpdateOpportunityInput) int
 		UpdateShift                   func(childComplexity int, id string, input model.UpdateShiftInput) int
+		UpdateTrainingModule          func(childComplexity int, id string, input model.UpdateTrainingModuleInput) int
 		UpdateVolunteerProfile        func(childComplexity int, input model.VolunteerProfileInput) int
 		WithdrawConsent               func(childComplexity int, purpose consent.Purpose) int
 	}
@@ -341,27 +530,57 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AuditLog                 func(childComplexity int, organisationID string, first *int, after *string) int
-		CallList                 func(childComplexity int, organisationID string, date string) int
-		CallListCSV              func(childComplexity int, organisationID string, date string) int
-		EngagementStats          func(childComplexity int, organisationID string, from stats.Date, to stats.Date, granularity stats.Granularity) int
-		ExportMyData             func(childComplexity int) int
-		JobRuns                  func(childComplexity int, job *string, first *int) int
-		Me                       func(childComplexity int) int
-		MyConsents               func(childComplexity int) int
-		MyHours                  func(childComplexity int, year *int) int
-		MySignups                func(childComplexity int, first *int, after *string) int
-		NotificationPreferences  func(childComplexity int) int
-		Notifications            func(childComplexity int, first *int, after *string, unreadOnly *bool) int
-		Opportunities            func(childComplexity int, filter *model.OpportunityFilter, first *int, after *string) int
-		Opportunity              func(childComplexity int, id string) int
-		Organisation             func(childComplexity int, id string) int
-		RecommendedOpportunities func(childComplexity int, first *int, after *string) int
-		Search                   func(childComplexity int, text string, first *int, after *string, filter *model.OpportunityFilter) int
-		Shift                    func(childComplexity int, id string) int
-		SuggestedVolunteers      func(childComplexity int, shiftID string, first *int) int
-		Vocabulary               func(childComplexity int) int
-		VolunteerContact         func(childComplexity int, organisationID string, userID string, reason string) int
+		AuditLog                   func(childComplexity int, organisationID string, first *int, after *string) int
+		CallList                   func(childComplexity int, organisationID string, date string) int
+		CallListCSV                func(childComplexity int, organisationID string, date string) int
+		EngagementStats            func(childComplexity int, organisationID string, from stats.Date, to stats.Date, granularity stats.Granularity) int
+		ExportMyData               func(childComplexity int) int
+		Group                      func(childComplexity int, id string) int
+		Groups                     func(childComplexity int, filter *model.GroupFilter, first *int, after *string) int
+		JobRuns                    func(childComplexity int, job *string, first *int) int
+		Me                         func(childComplexity int) int
+		Meeting                    func(childComplexity int, id string) int
+		MyCompletions              func(childComplexity int) int
+		MyConsents                 func(childComplexity int) int
+		MyCredentials              func(childComplexity int) int
+		MyGroups                   func(childComplexity int) int
+		MyHours                    func(childComplexity int, year *int) int
+		MySignups                  func(childComplexity int, first *int, after *string) int
+		NotificationPreferences    func(childComplexity int) int
+		Notifications              func(childComplexity int, first *int, after *string, unreadOnly *bool) int
+		Opportunities              func(childComplexity int, filter *model.OpportunityFilter, first *int, after *string) int
+		Opportunity                func(childComplexity int, id string) int
+		Organisation               func(childComplexity int, id string) int
+		OrganisationCredentials    func(childComplexity int, organisationID string, volunteerID *string) int
+		RecommendedGroups          func(childComplexity int, first *int, after *string) int
+		RecommendedOpportunities   func(childComplexity int, first *int, after *string) int
+		RecommendedTrainingModules func(childComplexity int, first *int) int
+		Search                     func(childComplexity int, text string, first *int, after *string, filter *model.OpportunityFilter) int
+		Shift                      func(childComplexity int, id string) int
+		SuggestedVolunteers        func(childComplexity int, shiftID string, first *int) int
+		TrainingCertificate        func(childComplexity int, completionID string) int
+		TrainingModule             func(childComplexity int, id string) int
+		TrainingModules            func(childComplexity int, first *int, after *string) int
+		VerifyTrainingCertificate  func(childComplexity int, token string) int
+		Vocabulary                 func(childComplexity int) int
+		VolunteerContact           func(childComplexity int, organisationID string, userID string, reason string) int
+	}
+
+	QuizQuestion struct {
+		Choices        func(childComplexity int) int
+		CorrectChoices func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Prompt         func(childComplexity int) int
+	}
+
+	QuizResultPayload struct {
+		AttemptsLeftToday func(childComplexity int) int
+		Completion        func(childComplexity int) int
+		Passed            func(childComplexity int) int
+		ScorePercent      func(childComplexity int) int
+		Version           func(childComplexity int) int
+		WrongQuestionIds  func(childComplexity int) int
 	}
 
 	SearchResultConnection struct {
@@ -437,6 +656,74 @@ type ComplexityRoot struct {
 
 	Subscription struct {
 		NotificationAdded func(childComplexity int) int
+	}
+
+	TrainingCertificate struct {
+		HolderName  func(childComplexity int) int
+		ModuleTitle func(childComplexity int) int
+		PassedAt    func(childComplexity int) int
+		Token       func(childComplexity int) int
+		ValidUntil  func(childComplexity int) int
+		Version     func(childComplexity int) int
+	}
+
+	TrainingCompletion struct {
+		ID           func(childComplexity int) int
+		Module       func(childComplexity int) int
+		ModuleTitle  func(childComplexity int) int
+		PassedAt     func(childComplexity int) int
+		ScorePercent func(childComplexity int) int
+		Valid        func(childComplexity int) int
+		ValidUntil   func(childComplexity int) int
+		Version      func(childComplexity int) int
+	}
+
+	TrainingModule struct {
+		EasyLanguageSummary func(childComplexity int) int
+		EstimatedMinutes    func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Languages           func(childComplexity int) int
+		Lessons             func(childComplexity int) int
+		MyProgress          func(childComplexity int) int
+		Organisation        func(childComplexity int) int
+		PassPercent         func(childComplexity int) int
+		PublishedAt         func(childComplexity int) int
+		Questions           func(childComplexity int) int
+		Status              func(childComplexity int) int
+		Summary             func(childComplexity int) int
+		Title               func(childComplexity int) int
+		ValidityMonths      func(childComplexity int) int
+		Version             func(childComplexity int) int
+	}
+
+	TrainingModuleConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TrainingModuleEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	TrainingModuleMatch struct {
+		Module       func(childComplexity int) int
+		Reasons      func(childComplexity int) int
+		Score        func(childComplexity int) int
+		UnlocksCount func(childComplexity int) int
+	}
+
+	TrainingModulePayload struct {
+		Module func(childComplexity int) int
+	}
+
+	TrainingProgress struct {
+		AttemptsLeftToday func(childComplexity int) int
+		Completion        func(childComplexity int) int
+		LessonsCompleted  func(childComplexity int) int
+		LessonsTotal      func(childComplexity int) int
+		Passed            func(childComplexity int) int
 	}
 
 	User struct {
@@ -668,6 +955,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Call.UserID(childComplexity), true
 
+	case "CertificateVerification.certificate":
+		if e.ComplexityRoot.CertificateVerification.Certificate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateVerification.Certificate(childComplexity), true
+	case "CertificateVerification.valid":
+		if e.ComplexityRoot.CertificateVerification.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CertificateVerification.Valid(childComplexity), true
+
 	case "ConsentOverview.history":
 		if e.ComplexityRoot.ConsentOverview.History == nil {
 			break
@@ -767,6 +1067,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConsentState.Version(childComplexity), true
+
+	case "Credential.documentDate":
+		if e.ComplexityRoot.Credential.DocumentDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Credential.DocumentDate(childComplexity), true
+	case "Credential.id":
+		if e.ComplexityRoot.Credential.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Credential.ID(childComplexity), true
+	case "Credential.kind":
+		if e.ComplexityRoot.Credential.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Credential.Kind(childComplexity), true
+	case "Credential.label":
+		if e.ComplexityRoot.Credential.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Credential.Label(childComplexity), true
+	case "Credential.organisation":
+		if e.ComplexityRoot.Credential.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Credential.Organisation(childComplexity), true
+	case "Credential.seenDate":
+		if e.ComplexityRoot.Credential.SeenDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Credential.SeenDate(childComplexity), true
+	case "Credential.valid":
+		if e.ComplexityRoot.Credential.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Credential.Valid(childComplexity), true
+	case "Credential.validUntil":
+		if e.ComplexityRoot.Credential.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Credential.ValidUntil(childComplexity), true
+	case "Credential.verifiedBy":
+		if e.ComplexityRoot.Credential.VerifiedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Credential.VerifiedBy(childComplexity), true
+	case "Credential.volunteer":
+		if e.ComplexityRoot.Credential.Volunteer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Credential.Volunteer(childComplexity), true
+
+	case "CredentialPayload.credential":
+		if e.ComplexityRoot.CredentialPayload.Credential == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CredentialPayload.Credential(childComplexity), true
 
 	case "EngagementPeriod.activeVolunteers":
 		if e.ComplexityRoot.EngagementPeriod.ActiveVolunteers == nil {
@@ -902,6 +1270,329 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EngagementStats.To(childComplexity), true
 
+	case "Group.area":
+		if e.ComplexityRoot.Group.Area == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Area(childComplexity), true
+	case "Group.canManage":
+		if e.ComplexityRoot.Group.CanManage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.CanManage(childComplexity), true
+	case "Group.category":
+		if e.ComplexityRoot.Group.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Category(childComplexity), true
+	case "Group.description":
+		if e.ComplexityRoot.Group.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Description(childComplexity), true
+	case "Group.easyLanguageSummary":
+		if e.ComplexityRoot.Group.EasyLanguageSummary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.EasyLanguageSummary(childComplexity), true
+	case "Group.id":
+		if e.ComplexityRoot.Group.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.ID(childComplexity), true
+	case "Group.joinPolicy":
+		if e.ComplexityRoot.Group.JoinPolicy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.JoinPolicy(childComplexity), true
+	case "Group.languages":
+		if e.ComplexityRoot.Group.Languages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Languages(childComplexity), true
+	case "Group.meetings":
+		if e.ComplexityRoot.Group.Meetings == nil {
+			break
+		}
+
+		args, err := ec.field_Group_meetings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Group.Meetings(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time)), true
+	case "Group.memberCount":
+		if e.ComplexityRoot.Group.MemberCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.MemberCount(childComplexity), true
+	case "Group.members":
+		if e.ComplexityRoot.Group.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Members(childComplexity), true
+	case "Group.membershipRequests":
+		if e.ComplexityRoot.Group.MembershipRequests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.MembershipRequests(childComplexity), true
+	case "Group.mode":
+		if e.ComplexityRoot.Group.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Mode(childComplexity), true
+	case "Group.myMembership":
+		if e.ComplexityRoot.Group.MyMembership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.MyMembership(childComplexity), true
+	case "Group.name":
+		if e.ComplexityRoot.Group.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Name(childComplexity), true
+	case "Group.onlineUrl":
+		if e.ComplexityRoot.Group.OnlineURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.OnlineURL(childComplexity), true
+	case "Group.organisation":
+		if e.ComplexityRoot.Group.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Organisation(childComplexity), true
+	case "Group.place":
+		if e.ComplexityRoot.Group.Place == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Place(childComplexity), true
+	case "Group.schedules":
+		if e.ComplexityRoot.Group.Schedules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Schedules(childComplexity), true
+	case "Group.sensitive":
+		if e.ComplexityRoot.Group.Sensitive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Sensitive(childComplexity), true
+
+	case "GroupArea.postalCode":
+		if e.ComplexityRoot.GroupArea.PostalCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupArea.PostalCode(childComplexity), true
+
+	case "GroupConnection.edges":
+		if e.ComplexityRoot.GroupConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupConnection.Edges(childComplexity), true
+	case "GroupConnection.pageInfo":
+		if e.ComplexityRoot.GroupConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupConnection.PageInfo(childComplexity), true
+	case "GroupConnection.totalCount":
+		if e.ComplexityRoot.GroupConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupConnection.TotalCount(childComplexity), true
+
+	case "GroupEdge.cursor":
+		if e.ComplexityRoot.GroupEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupEdge.Cursor(childComplexity), true
+	case "GroupEdge.node":
+		if e.ComplexityRoot.GroupEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupEdge.Node(childComplexity), true
+
+	case "GroupMatch.distanceKm":
+		if e.ComplexityRoot.GroupMatch.DistanceKm == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMatch.DistanceKm(childComplexity), true
+	case "GroupMatch.group":
+		if e.ComplexityRoot.GroupMatch.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMatch.Group(childComplexity), true
+	case "GroupMatch.reasons":
+		if e.ComplexityRoot.GroupMatch.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMatch.Reasons(childComplexity), true
+	case "GroupMatch.score":
+		if e.ComplexityRoot.GroupMatch.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMatch.Score(childComplexity), true
+
+	case "GroupMatchConnection.edges":
+		if e.ComplexityRoot.GroupMatchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMatchConnection.Edges(childComplexity), true
+	case "GroupMatchConnection.pageInfo":
+		if e.ComplexityRoot.GroupMatchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMatchConnection.PageInfo(childComplexity), true
+	case "GroupMatchConnection.totalCount":
+		if e.ComplexityRoot.GroupMatchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMatchConnection.TotalCount(childComplexity), true
+
+	case "GroupMatchEdge.cursor":
+		if e.ComplexityRoot.GroupMatchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMatchEdge.Cursor(childComplexity), true
+	case "GroupMatchEdge.node":
+		if e.ComplexityRoot.GroupMatchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMatchEdge.Node(childComplexity), true
+
+	case "GroupMember.facilitator":
+		if e.ComplexityRoot.GroupMember.Facilitator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMember.Facilitator(childComplexity), true
+	case "GroupMember.id":
+		if e.ComplexityRoot.GroupMember.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMember.ID(childComplexity), true
+	case "GroupMember.isMe":
+		if e.ComplexityRoot.GroupMember.IsMe == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMember.IsMe(childComplexity), true
+	case "GroupMember.pseudonym":
+		if e.ComplexityRoot.GroupMember.Pseudonym == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMember.Pseudonym(childComplexity), true
+	case "GroupMember.since":
+		if e.ComplexityRoot.GroupMember.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMember.Since(childComplexity), true
+	case "GroupMember.status":
+		if e.ComplexityRoot.GroupMember.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMember.Status(childComplexity), true
+
+	case "GroupMemberIdentity.displayName":
+		if e.ComplexityRoot.GroupMemberIdentity.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMemberIdentity.DisplayName(childComplexity), true
+	case "GroupMemberIdentity.email":
+		if e.ComplexityRoot.GroupMemberIdentity.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMemberIdentity.Email(childComplexity), true
+	case "GroupMemberIdentity.membershipId":
+		if e.ComplexityRoot.GroupMemberIdentity.MembershipID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMemberIdentity.MembershipID(childComplexity), true
+	case "GroupMemberIdentity.pseudonym":
+		if e.ComplexityRoot.GroupMemberIdentity.Pseudonym == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMemberIdentity.Pseudonym(childComplexity), true
+
+	case "GroupMembership.group":
+		if e.ComplexityRoot.GroupMembership.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMembership.Group(childComplexity), true
+	case "GroupMembership.id":
+		if e.ComplexityRoot.GroupMembership.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMembership.ID(childComplexity), true
+	case "GroupMembership.pseudonym":
+		if e.ComplexityRoot.GroupMembership.Pseudonym == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMembership.Pseudonym(childComplexity), true
+	case "GroupMembership.status":
+		if e.ComplexityRoot.GroupMembership.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMembership.Status(childComplexity), true
+
+	case "GroupMembershipPayload.membership":
+		if e.ComplexityRoot.GroupMembershipPayload.Membership == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupMembershipPayload.Membership(childComplexity), true
+
+	case "GroupPayload.group":
+		if e.ComplexityRoot.GroupPayload.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GroupPayload.Group(childComplexity), true
+
 	case "HoursTotal.hours":
 		if e.ComplexityRoot.HoursTotal.Hours == nil {
 			break
@@ -971,6 +1662,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.JobRun.StartedAt(childComplexity), true
 
+	case "Lesson.body":
+		if e.ComplexityRoot.Lesson.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lesson.Body(childComplexity), true
+	case "Lesson.id":
+		if e.ComplexityRoot.Lesson.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lesson.ID(childComplexity), true
+	case "Lesson.mediaUrls":
+		if e.ComplexityRoot.Lesson.MediaURLs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lesson.MediaURLs(childComplexity), true
+	case "Lesson.title":
+		if e.ComplexityRoot.Lesson.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lesson.Title(childComplexity), true
+
 	case "Location.address":
 		if e.ComplexityRoot.Location.Address == nil {
 			break
@@ -990,6 +1706,200 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Location.Longitude(childComplexity), true
 
+	case "Meeting.attendedCount":
+		if e.ComplexityRoot.Meeting.AttendedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.AttendedCount(childComplexity), true
+	case "Meeting.attendingCount":
+		if e.ComplexityRoot.Meeting.AttendingCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.AttendingCount(childComplexity), true
+	case "Meeting.cancelReason":
+		if e.ComplexityRoot.Meeting.CancelReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.CancelReason(childComplexity), true
+	case "Meeting.capacity":
+		if e.ComplexityRoot.Meeting.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Capacity(childComplexity), true
+	case "Meeting.endsAt":
+		if e.ComplexityRoot.Meeting.EndsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.EndsAt(childComplexity), true
+	case "Meeting.group":
+		if e.ComplexityRoot.Meeting.Group == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Group(childComplexity), true
+	case "Meeting.id":
+		if e.ComplexityRoot.Meeting.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.ID(childComplexity), true
+	case "Meeting.location":
+		if e.ComplexityRoot.Meeting.Location == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Location(childComplexity), true
+	case "Meeting.moved":
+		if e.ComplexityRoot.Meeting.Moved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Moved(childComplexity), true
+	case "Meeting.myRsvp":
+		if e.ComplexityRoot.Meeting.MyRsvp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.MyRsvp(childComplexity), true
+	case "Meeting.onlineUrl":
+		if e.ComplexityRoot.Meeting.OnlineURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.OnlineURL(childComplexity), true
+	case "Meeting.startsAt":
+		if e.ComplexityRoot.Meeting.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.StartsAt(childComplexity), true
+	case "Meeting.status":
+		if e.ComplexityRoot.Meeting.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Status(childComplexity), true
+	case "Meeting.timeZone":
+		if e.ComplexityRoot.Meeting.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.TimeZone(childComplexity), true
+	case "Meeting.waitlist":
+		if e.ComplexityRoot.Meeting.Waitlist == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Waitlist(childComplexity), true
+	case "Meeting.waitlistCount":
+		if e.ComplexityRoot.Meeting.WaitlistCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.WaitlistCount(childComplexity), true
+
+	case "MeetingPayload.meeting":
+		if e.ComplexityRoot.MeetingPayload.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingPayload.Meeting(childComplexity), true
+
+	case "MeetingRsvp.status":
+		if e.ComplexityRoot.MeetingRsvp.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingRsvp.Status(childComplexity), true
+	case "MeetingRsvp.waitlistPosition":
+		if e.ComplexityRoot.MeetingRsvp.WaitlistPosition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingRsvp.WaitlistPosition(childComplexity), true
+
+	case "MeetingSchedule.capacity":
+		if e.ComplexityRoot.MeetingSchedule.Capacity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingSchedule.Capacity(childComplexity), true
+	case "MeetingSchedule.durationMinutes":
+		if e.ComplexityRoot.MeetingSchedule.DurationMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingSchedule.DurationMinutes(childComplexity), true
+	case "MeetingSchedule.horizonDays":
+		if e.ComplexityRoot.MeetingSchedule.HorizonDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingSchedule.HorizonDays(childComplexity), true
+	case "MeetingSchedule.id":
+		if e.ComplexityRoot.MeetingSchedule.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingSchedule.ID(childComplexity), true
+	case "MeetingSchedule.rrule":
+		if e.ComplexityRoot.MeetingSchedule.RRule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingSchedule.RRule(childComplexity), true
+	case "MeetingSchedule.startsAt":
+		if e.ComplexityRoot.MeetingSchedule.StartsAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingSchedule.StartsAt(childComplexity), true
+	case "MeetingSchedule.timeZone":
+		if e.ComplexityRoot.MeetingSchedule.TimeZone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingSchedule.TimeZone(childComplexity), true
+	case "MeetingSchedule.until":
+		if e.ComplexityRoot.MeetingSchedule.Until == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingSchedule.Until(childComplexity), true
+	case "MeetingSchedule.waitlist":
+		if e.ComplexityRoot.MeetingSchedule.Waitlist == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingSchedule.Waitlist(childComplexity), true
+
+	case "Mutation.acceptGroupMembershipRequest":
+		if e.ComplexityRoot.Mutation.AcceptGroupMembershipRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acceptGroupMembershipRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcceptGroupMembershipRequest(childComplexity, args["membershipId"].(string)), true
+	case "Mutation.addGroupFacilitator":
+		if e.ComplexityRoot.Mutation.AddGroupFacilitator == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addGroupFacilitator_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddGroupFacilitator(childComplexity, args["groupId"].(string), args["email"].(string)), true
 	case "Mutation.addOrganisationMember":
 		if e.ComplexityRoot.Mutation.AddOrganisationMember == nil {
 			break
@@ -1023,6 +1933,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ApproveSignup(childComplexity, args["signupId"].(string), args["allowOverlap"].(*bool)), true
+	case "Mutation.archiveTrainingModule":
+		if e.ComplexityRoot.Mutation.ArchiveTrainingModule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_archiveTrainingModule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ArchiveTrainingModule(childComplexity, args["id"].(string)), true
+	case "Mutation.cancelMeeting":
+		if e.ComplexityRoot.Mutation.CancelMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelMeeting(childComplexity, args["meetingId"].(string), args["reason"].(*string)), true
 	case "Mutation.cancelOpportunity":
 		if e.ComplexityRoot.Mutation.CancelOpportunity == nil {
 			break
@@ -1056,6 +1988,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CancelSignup(childComplexity, args["signupId"].(string), args["idempotencyKey"].(*string)), true
+	case "Mutation.changeMeetingSchedule":
+		if e.ComplexityRoot.Mutation.ChangeMeetingSchedule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_changeMeetingSchedule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ChangeMeetingSchedule(childComplexity, args["input"].(model.ChangeMeetingScheduleInput)), true
 	case "Mutation.checkIn":
 		if e.ComplexityRoot.Mutation.CheckIn == nil {
 			break
@@ -1078,6 +2021,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CloseOpportunity(childComplexity, args["id"].(string)), true
+	case "Mutation.completeLesson":
+		if e.ComplexityRoot.Mutation.CompleteLesson == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeLesson_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteLesson(childComplexity, args["moduleId"].(string), args["lessonId"].(string)), true
 	case "Mutation.confirmHours":
 		if e.ComplexityRoot.Mutation.ConfirmHours == nil {
 			break
@@ -1095,6 +2049,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateCalendarFeed(childComplexity), true
+	case "Mutation.createGroup":
+		if e.ComplexityRoot.Mutation.CreateGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateGroup(childComplexity, args["input"].(model.CreateGroupInput)), true
+	case "Mutation.createGroupCalendarFeed":
+		if e.ComplexityRoot.Mutation.CreateGroupCalendarFeed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.CreateGroupCalendarFeed(childComplexity), true
 	case "Mutation.createOpportunity":
 		if e.ComplexityRoot.Mutation.CreateOpportunity == nil {
 			break
@@ -1117,6 +2088,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateOrganisation(childComplexity, args["input"].(model.CreateOrganisationInput)), true
+	case "Mutation.createTrainingModule":
+		if e.ComplexityRoot.Mutation.CreateTrainingModule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTrainingModule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTrainingModule(childComplexity, args["input"].(model.CreateTrainingModuleInput)), true
+	case "Mutation.declineGroupMembershipRequest":
+		if e.ComplexityRoot.Mutation.DeclineGroupMembershipRequest == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declineGroupMembershipRequest_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclineGroupMembershipRequest(childComplexity, args["membershipId"].(string)), true
 	case "Mutation.declineSignup":
 		if e.ComplexityRoot.Mutation.DeclineSignup == nil {
 			break
@@ -1172,6 +2165,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.InviteVolunteer(childComplexity, args["shiftId"].(string), args["volunteerId"].(string)), true
+	case "Mutation.joinGroup":
+		if e.ComplexityRoot.Mutation.JoinGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_joinGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.JoinGroup(childComplexity, args["groupId"].(string), args["pseudonym"].(string)), true
+	case "Mutation.leaveGroup":
+		if e.ComplexityRoot.Mutation.LeaveGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_leaveGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LeaveGroup(childComplexity, args["groupId"].(string)), true
 	case "Mutation.logHours":
 		if e.ComplexityRoot.Mutation.LogHours == nil {
 			break
@@ -1216,6 +2231,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.MarkNotificationsRead(childComplexity, args["ids"].([]string)), true
+	case "Mutation.moveMeeting":
+		if e.ComplexityRoot.Mutation.MoveMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_moveMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MoveMeeting(childComplexity, args["meetingId"].(string), args["startsAt"].(time.Time), args["endsAt"].(*time.Time)), true
 	case "Mutation.publishOpportunity":
 		if e.ComplexityRoot.Mutation.PublishOpportunity == nil {
 			break
@@ -1227,6 +2253,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.PublishOpportunity(childComplexity, args["id"].(string)), true
+	case "Mutation.publishTrainingModule":
+		if e.ComplexityRoot.Mutation.PublishTrainingModule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_publishTrainingModule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PublishTrainingModule(childComplexity, args["id"].(string)), true
 	case "Mutation.recordAttendance":
 		if e.ComplexityRoot.Mutation.RecordAttendance == nil {
 			break
@@ -1238,6 +2275,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RecordAttendance(childComplexity, args["signupId"].(string), args["attended"].(bool), args["hours"].(*float64)), true
+	case "Mutation.recordCredential":
+		if e.ComplexityRoot.Mutation.RecordCredential == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordCredential_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordCredential(childComplexity, args["input"].(model.RecordCredentialInput)), true
+	case "Mutation.recordMeetingAttendance":
+		if e.ComplexityRoot.Mutation.RecordMeetingAttendance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordMeetingAttendance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordMeetingAttendance(childComplexity, args["meetingId"].(string), args["count"].(int)), true
 	case "Mutation.recordParentalConsent":
 		if e.ComplexityRoot.Mutation.RecordParentalConsent == nil {
 			break
@@ -1282,6 +2341,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegisterProxyVolunteer(childComplexity, args["input"].(model.RegisterProxyVolunteerInput)), true
+	case "Mutation.removeGroupMember":
+		if e.ComplexityRoot.Mutation.RemoveGroupMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_removeGroupMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RemoveGroupMember(childComplexity, args["membershipId"].(string)), true
 	case "Mutation.removeOrganisationMember":
 		if e.ComplexityRoot.Mutation.RemoveOrganisationMember == nil {
 			break
@@ -1293,12 +2363,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveOrganisationMember(childComplexity, args["organisationId"].(string), args["userId"].(string)), true
+	case "Mutation.resolveGroupMember":
+		if e.ComplexityRoot.Mutation.ResolveGroupMember == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveGroupMember_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveGroupMember(childComplexity, args["membershipId"].(string), args["reason"].(string)), true
 	case "Mutation.revokeCalendarFeed":
 		if e.ComplexityRoot.Mutation.RevokeCalendarFeed == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeCalendarFeed(childComplexity), true
+	case "Mutation.revokeCredential":
+		if e.ComplexityRoot.Mutation.RevokeCredential == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeCredential_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeCredential(childComplexity, args["id"].(string)), true
+	case "Mutation.revokeGroupCalendarFeed":
+		if e.ComplexityRoot.Mutation.RevokeGroupCalendarFeed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeGroupCalendarFeed(childComplexity), true
+	case "Mutation.rsvp":
+		if e.ComplexityRoot.Mutation.Rsvp == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rsvp_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Rsvp(childComplexity, args["meetingId"].(string), args["attending"].(bool)), true
+	case "Mutation.scheduleMeetings":
+		if e.ComplexityRoot.Mutation.ScheduleMeetings == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_scheduleMeetings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ScheduleMeetings(childComplexity, args["input"].(model.ScheduleMeetingsInput)), true
 	case "Mutation.signUp":
 		if e.ComplexityRoot.Mutation.SignUp == nil {
 			break
@@ -1332,6 +2452,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SignUpVolunteer(childComplexity, args["shiftId"].(string), args["email"].(string), args["allowOverlap"].(*bool)), true
+	case "Mutation.submitQuiz":
+		if e.ComplexityRoot.Mutation.SubmitQuiz == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitQuiz_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitQuiz(childComplexity, args["moduleId"].(string), args["answers"].([]*model.QuizAnswerInput), args["version"].(*int)), true
 	case "Mutation.takeOverAccount":
 		if e.ComplexityRoot.Mutation.TakeOverAccount == nil {
 			break
@@ -1376,6 +2507,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateShift(childComplexity, args["id"].(string), args["input"].(model.UpdateShiftInput)), true
+	case "Mutation.updateTrainingModule":
+		if e.ComplexityRoot.Mutation.UpdateTrainingModule == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTrainingModule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTrainingModule(childComplexity, args["id"].(string), args["input"].(model.UpdateTrainingModuleInput)), true
 	case "Mutation.updateVolunteerProfile":
 		if e.ComplexityRoot.Mutation.UpdateVolunteerProfile == nil {
 			break
@@ -1892,6 +3034,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ExportMyData(childComplexity), true
+	case "Query.group":
+		if e.ComplexityRoot.Query.Group == nil {
+			break
+		}
+
+		args, err := ec.field_Query_group_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Group(childComplexity, args["id"].(string)), true
+	case "Query.groups":
+		if e.ComplexityRoot.Query.Groups == nil {
+			break
+		}
+
+		args, err := ec.field_Query_groups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Groups(childComplexity, args["filter"].(*model.GroupFilter), args["first"].(*int), args["after"].(*string)), true
 
 	case "Query.jobRuns":
 		if e.ComplexityRoot.Query.JobRuns == nil {
@@ -1910,12 +3074,41 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.meeting":
+		if e.ComplexityRoot.Query.Meeting == nil {
+			break
+		}
+
+		args, err := ec.field_Query_meeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Meeting(childComplexity, args["id"].(string)), true
+	case "Query.myCompletions":
+		if e.ComplexityRoot.Query.MyCompletions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MyCompletions(childComplexity), true
 	case "Query.myConsents":
 		if e.ComplexityRoot.Query.MyConsents == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.MyConsents(childComplexity), true
+	case "Query.myCredentials":
+		if e.ComplexityRoot.Query.MyCredentials == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MyCredentials(childComplexity), true
+	case "Query.myGroups":
+		if e.ComplexityRoot.Query.MyGroups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.MyGroups(childComplexity), true
 	case "Query.myHours":
 		if e.ComplexityRoot.Query.MyHours == nil {
 			break
@@ -1988,6 +3181,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organisation(childComplexity, args["id"].(string)), true
+	case "Query.organisationCredentials":
+		if e.ComplexityRoot.Query.OrganisationCredentials == nil {
+			break
+		}
+
+		args, err := ec.field_Query_organisationCredentials_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OrganisationCredentials(childComplexity, args["organisationId"].(string), args["volunteerId"].(*string)), true
+	case "Query.recommendedGroups":
+		if e.ComplexityRoot.Query.RecommendedGroups == nil {
+			break
+		}
+
+		args, err := ec.field_Query_recommendedGroups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RecommendedGroups(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.recommendedOpportunities":
 		if e.ComplexityRoot.Query.RecommendedOpportunities == nil {
 			break
@@ -1999,6 +3214,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.RecommendedOpportunities(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.recommendedTrainingModules":
+		if e.ComplexityRoot.Query.RecommendedTrainingModules == nil {
+			break
+		}
+
+		args, err := ec.field_Query_recommendedTrainingModules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.RecommendedTrainingModules(childComplexity, args["first"].(*int)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -2032,6 +3258,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SuggestedVolunteers(childComplexity, args["shiftId"].(string), args["first"].(*int)), true
+	case "Query.trainingCertificate":
+		if e.ComplexityRoot.Query.TrainingCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_trainingCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TrainingCertificate(childComplexity, args["completionId"].(string)), true
+	case "Query.trainingModule":
+		if e.ComplexityRoot.Query.TrainingModule == nil {
+			break
+		}
+
+		args, err := ec.field_Query_trainingModule_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TrainingModule(childComplexity, args["id"].(string)), true
+	case "Query.trainingModules":
+		if e.ComplexityRoot.Query.TrainingModules == nil {
+			break
+		}
+
+		args, err := ec.field_Query_trainingModules_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TrainingModules(childComplexity, args["first"].(*int), args["after"].(*string)), true
+	case "Query.verifyTrainingCertificate":
+		if e.ComplexityRoot.Query.VerifyTrainingCertificate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_verifyTrainingCertificate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.VerifyTrainingCertificate(childComplexity, args["token"].(string)), true
 	case "Query.vocabulary":
 		if e.ComplexityRoot.Query.Vocabulary == nil {
 			break
@@ -2049,6 +3319,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.VolunteerContact(childComplexity, args["organisationId"].(string), args["userId"].(string), args["reason"].(string)), true
+
+	case "QuizQuestion.choices":
+		if e.ComplexityRoot.QuizQuestion.Choices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuizQuestion.Choices(childComplexity), true
+	case "QuizQuestion.correctChoices":
+		if e.ComplexityRoot.QuizQuestion.CorrectChoices == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuizQuestion.CorrectChoices(childComplexity), true
+	case "QuizQuestion.id":
+		if e.ComplexityRoot.QuizQuestion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuizQuestion.ID(childComplexity), true
+	case "QuizQuestion.kind":
+		if e.ComplexityRoot.QuizQuestion.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuizQuestion.Kind(childComplexity), true
+	case "QuizQuestion.prompt":
+		if e.ComplexityRoot.QuizQuestion.Prompt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuizQuestion.Prompt(childComplexity), true
+
+	case "QuizResultPayload.attemptsLeftToday":
+		if e.ComplexityRoot.QuizResultPayload.AttemptsLeftToday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuizResultPayload.AttemptsLeftToday(childComplexity), true
+	case "QuizResultPayload.completion":
+		if e.ComplexityRoot.QuizResultPayload.Completion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuizResultPayload.Completion(childComplexity), true
+	case "QuizResultPayload.passed":
+		if e.ComplexityRoot.QuizResultPayload.Passed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuizResultPayload.Passed(childComplexity), true
+	case "QuizResultPayload.scorePercent":
+		if e.ComplexityRoot.QuizResultPayload.ScorePercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuizResultPayload.ScorePercent(childComplexity), true
+	case "QuizResultPayload.version":
+		if e.ComplexityRoot.QuizResultPayload.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuizResultPayload.Version(childComplexity), true
+	case "QuizResultPayload.wrongQuestionIds":
+		if e.ComplexityRoot.QuizResultPayload.WrongQuestionIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuizResultPayload.WrongQuestionIds(childComplexity), true
 
 	case "SearchResultConnection.edges":
 		if e.ComplexityRoot.SearchResultConnection.Edges == nil {
@@ -2313,6 +3651,278 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.NotificationAdded(childComplexity), true
 
+	case "TrainingCertificate.holderName":
+		if e.ComplexityRoot.TrainingCertificate.HolderName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCertificate.HolderName(childComplexity), true
+	case "TrainingCertificate.moduleTitle":
+		if e.ComplexityRoot.TrainingCertificate.ModuleTitle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCertificate.ModuleTitle(childComplexity), true
+	case "TrainingCertificate.passedAt":
+		if e.ComplexityRoot.TrainingCertificate.PassedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCertificate.PassedAt(childComplexity), true
+	case "TrainingCertificate.token":
+		if e.ComplexityRoot.TrainingCertificate.Token == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCertificate.Token(childComplexity), true
+	case "TrainingCertificate.validUntil":
+		if e.ComplexityRoot.TrainingCertificate.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCertificate.ValidUntil(childComplexity), true
+	case "TrainingCertificate.version":
+		if e.ComplexityRoot.TrainingCertificate.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCertificate.Version(childComplexity), true
+
+	case "TrainingCompletion.id":
+		if e.ComplexityRoot.TrainingCompletion.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.ID(childComplexity), true
+	case "TrainingCompletion.module":
+		if e.ComplexityRoot.TrainingCompletion.Module == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.Module(childComplexity), true
+	case "TrainingCompletion.moduleTitle":
+		if e.ComplexityRoot.TrainingCompletion.ModuleTitle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.ModuleTitle(childComplexity), true
+	case "TrainingCompletion.passedAt":
+		if e.ComplexityRoot.TrainingCompletion.PassedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.PassedAt(childComplexity), true
+	case "TrainingCompletion.scorePercent":
+		if e.ComplexityRoot.TrainingCompletion.ScorePercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.ScorePercent(childComplexity), true
+	case "TrainingCompletion.valid":
+		if e.ComplexityRoot.TrainingCompletion.Valid == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.Valid(childComplexity), true
+	case "TrainingCompletion.validUntil":
+		if e.ComplexityRoot.TrainingCompletion.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.ValidUntil(childComplexity), true
+	case "TrainingCompletion.version":
+		if e.ComplexityRoot.TrainingCompletion.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingCompletion.Version(childComplexity), true
+
+	case "TrainingModule.easyLanguageSummary":
+		if e.ComplexityRoot.TrainingModule.EasyLanguageSummary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.EasyLanguageSummary(childComplexity), true
+	case "TrainingModule.estimatedMinutes":
+		if e.ComplexityRoot.TrainingModule.EstimatedMinutes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.EstimatedMinutes(childComplexity), true
+	case "TrainingModule.id":
+		if e.ComplexityRoot.TrainingModule.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.ID(childComplexity), true
+	case "TrainingModule.languages":
+		if e.ComplexityRoot.TrainingModule.Languages == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.Languages(childComplexity), true
+	case "TrainingModule.lessons":
+		if e.ComplexityRoot.TrainingModule.Lessons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.Lessons(childComplexity), true
+	case "TrainingModule.myProgress":
+		if e.ComplexityRoot.TrainingModule.MyProgress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.MyProgress(childComplexity), true
+	case "TrainingModule.organisation":
+		if e.ComplexityRoot.TrainingModule.Organisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.Organisation(childComplexity), true
+	case "TrainingModule.passPercent":
+		if e.ComplexityRoot.TrainingModule.PassPercent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.PassPercent(childComplexity), true
+	case "TrainingModule.publishedAt":
+		if e.ComplexityRoot.TrainingModule.PublishedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.PublishedAt(childComplexity), true
+	case "TrainingModule.questions":
+		if e.ComplexityRoot.TrainingModule.Questions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.Questions(childComplexity), true
+	case "TrainingModule.status":
+		if e.ComplexityRoot.TrainingModule.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.Status(childComplexity), true
+	case "TrainingModule.summary":
+		if e.ComplexityRoot.TrainingModule.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.Summary(childComplexity), true
+	case "TrainingModule.title":
+		if e.ComplexityRoot.TrainingModule.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.Title(childComplexity), true
+	case "TrainingModule.validityMonths":
+		if e.ComplexityRoot.TrainingModule.ValidityMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.ValidityMonths(childComplexity), true
+	case "TrainingModule.version":
+		if e.ComplexityRoot.TrainingModule.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModule.Version(childComplexity), true
+
+	case "TrainingModuleConnection.edges":
+		if e.ComplexityRoot.TrainingModuleConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModuleConnection.Edges(childComplexity), true
+	case "TrainingModuleConnection.pageInfo":
+		if e.ComplexityRoot.TrainingModuleConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModuleConnection.PageInfo(childComplexity), true
+	case "TrainingModuleConnection.totalCount":
+		if e.ComplexityRoot.TrainingModuleConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModuleConnection.TotalCount(childComplexity), true
+
+	case "TrainingModuleEdge.cursor":
+		if e.ComplexityRoot.TrainingModuleEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModuleEdge.Cursor(childComplexity), true
+	case "TrainingModuleEdge.node":
+		if e.ComplexityRoot.TrainingModuleEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModuleEdge.Node(childComplexity), true
+
+	case "TrainingModuleMatch.module":
+		if e.ComplexityRoot.TrainingModuleMatch.Module == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModuleMatch.Module(childComplexity), true
+	case "TrainingModuleMatch.reasons":
+		if e.ComplexityRoot.TrainingModuleMatch.Reasons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModuleMatch.Reasons(childComplexity), true
+	case "TrainingModuleMatch.score":
+		if e.ComplexityRoot.TrainingModuleMatch.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModuleMatch.Score(childComplexity), true
+	case "TrainingModuleMatch.unlocksCount":
+		if e.ComplexityRoot.TrainingModuleMatch.UnlocksCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModuleMatch.UnlocksCount(childComplexity), true
+
+	case "TrainingModulePayload.module":
+		if e.ComplexityRoot.TrainingModulePayload.Module == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingModulePayload.Module(childComplexity), true
+
+	case "TrainingProgress.attemptsLeftToday":
+		if e.ComplexityRoot.TrainingProgress.AttemptsLeftToday == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingProgress.AttemptsLeftToday(childComplexity), true
+	case "TrainingProgress.completion":
+		if e.ComplexityRoot.TrainingProgress.Completion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingProgress.Completion(childComplexity), true
+	case "TrainingProgress.lessonsCompleted":
+		if e.ComplexityRoot.TrainingProgress.LessonsCompleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingProgress.LessonsCompleted(childComplexity), true
+	case "TrainingProgress.lessonsTotal":
+		if e.ComplexityRoot.TrainingProgress.LessonsTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingProgress.LessonsTotal(childComplexity), true
+	case "TrainingProgress.passed":
+		if e.ComplexityRoot.TrainingProgress.Passed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingProgress.Passed(childComplexity), true
+
 	case "User.consentRequired":
 		if e.ComplexityRoot.User.ConsentRequired == nil {
 			break
@@ -2565,18 +4175,29 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalMap := graphql.BuildUnmarshalerMap(
 		ec.unmarshalInputAddShiftInput,
 		ec.unmarshalInputAvailabilityInput,
+		ec.unmarshalInputChangeMeetingScheduleInput,
+		ec.unmarshalInputCreateGroupInput,
 		ec.unmarshalInputCreateOpportunityInput,
 		ec.unmarshalInputCreateOrganisationInput,
+		ec.unmarshalInputCreateTrainingModuleInput,
+		ec.unmarshalInputGroupAreaInput,
+		ec.unmarshalInputGroupFilter,
+		ec.unmarshalInputLessonInput,
 		ec.unmarshalInputLocationInput,
 		ec.unmarshalInputLoginInput,
 		ec.unmarshalInputNotificationPreferencesInput,
 		ec.unmarshalInputOpportunityFilter,
 		ec.unmarshalInputParentalConsentInput,
+		ec.unmarshalInputQuestionInput,
+		ec.unmarshalInputQuizAnswerInput,
+		ec.unmarshalInputRecordCredentialInput,
 		ec.unmarshalInputRegisterInput,
 		ec.unmarshalInputRegisterProxyVolunteerInput,
+		ec.unmarshalInputScheduleMeetingsInput,
 		ec.unmarshalInputTakeOverAccountInput,
 		ec.unmarshalInputUpdateOpportunityInput,
 		ec.unmarshalInputUpdateShiftInput,
+		ec.unmarshalInputUpdateTrainingModuleInput,
 		ec.unmarshalInputVolunteerProfileInput,
 	)
 	first := true
@@ -2780,7 +4401,7 @@ type OpportunityMatchConnection {
 }
 
 "What search finds; self-help groups and training modules join as they arrive."
-union SearchResult = Opportunity
+union SearchResult = Opportunity | TrainingModule | Group
 
 type SearchResultEdge {
   cursor: String!
@@ -2801,6 +4422,292 @@ type VolunteerSuggestion {
   score: Float!
   reasons: [String!]!
   distanceKm: Float
+}
+`, BuiltIn: false},
+	{Name: "../schema/group.graphqls", Input: `extend type Query {
+  "A self-help group. Anyone may see what it is about; its place, link and members are for members."
+  group(id: ID!): Group
+  "Browses groups by category and area (a postal code or its beginning), by name."
+  groups(filter: GroupFilter, first: Int, after: String): GroupConnection!
+  "The caller's memberships and open requests."
+  myGroups: [GroupMembership!]!
+  "Groups the caller could join, best first, with reasons in their language. Groups on sensitive topics only from interests the caller chose."
+  recommendedGroups(first: Int, after: String): GroupMatchConnection!
+  "A meeting of a group."
+  meeting(id: ID!): Meeting
+}
+
+extend type Mutation {
+  "Creates a group; the organisation's coordinators and its facilitators may. The creator facilitates it."
+  createGroup(input: CreateGroupInput!): GroupPayload!
+  "Appoints a facilitator by e-mail address. Coordinators only."
+  addGroupFacilitator(groupId: ID!, email: String!): GroupPayload!
+  "Joins a group under a pseudonym (or asks to, for ON_REQUEST groups). The pseudonym is unique in the group and must differ from the caller's pseudonyms in other groups."
+  joinGroup(groupId: ID!, pseudonym: String!): GroupMembershipPayload!
+  "Leaves a group (or withdraws a request); places at coming meetings are given up."
+  leaveGroup(groupId: ID!): GroupMembershipPayload!
+  "Removes a member. Facilitators only."
+  removeGroupMember(membershipId: ID!): GroupMembershipPayload!
+  "Accepts a membership request. Facilitators only."
+  acceptGroupMembershipRequest(membershipId: ID!): GroupMembershipPayload!
+  "Declines a membership request. Facilitators only."
+  declineGroupMembershipRequest(membershipId: ID!): GroupMembershipPayload!
+  "Adds a recurring schedule and creates its meetings for the horizon. Facilitators only."
+  scheduleMeetings(input: ScheduleMeetingsInput!): GroupPayload!
+  "Replaces a schedule from a date on: its meetings from then are cancelled and the new rule applies. Earlier meetings stay. Facilitators only."
+  changeMeetingSchedule(input: ChangeMeetingScheduleInput!): GroupPayload!
+  "Cancels one meeting. Facilitators only."
+  cancelMeeting(meetingId: ID!, reason: String): MeetingPayload!
+  "Moves one meeting; the end defaults to the same length. Facilitators only."
+  moveMeeting(meetingId: ID!, startsAt: DateTime!, endsAt: DateTime): MeetingPayload!
+  "Says whether the caller (a member) will come: a free place, else the waitlist if the meeting has one."
+  rsvp(meetingId: ID!, attending: Boolean!): MeetingPayload!
+  "Records how many people came, once, as a number. Facilitators only, from the meeting's start."
+  recordMeetingAttendance(meetingId: ID!, count: Int!): MeetingPayload!
+  "Tells a coordinator of the group's organisation who is behind a pseudonym. The reason and the resolution are written to the audit log."
+  resolveGroupMember(membershipId: ID!, reason: String!): GroupMemberIdentity!
+  "Creates the secret address of a calendar feed of the caller's group meetings (apart from the shift feed), revoking any earlier one. Sensitive groups appear as 'Gruppentreffen'."
+  createGroupCalendarFeed: CalendarFeedPayload!
+  "Revokes the caller's group meeting feed. False when there was none."
+  revokeGroupCalendarFeed: Boolean!
+}
+
+enum GroupJoinPolicy {
+  OPEN
+  ON_REQUEST
+}
+
+enum GroupMembershipStatus {
+  ACTIVE
+  PENDING
+  DECLINED
+  LEFT
+  REMOVED
+}
+
+enum MeetingStatus {
+  SCHEDULED
+  CANCELLED
+}
+
+enum RsvpStatus {
+  ATTENDING
+  WAITLISTED
+  WITHDRAWN
+}
+
+input GroupAreaInput {
+  postalCode: String
+  "Rounded to about a kilometre when stored."
+  latitude: Float
+  longitude: Float
+}
+
+input CreateGroupInput {
+  organisationId: ID!
+  name: String!
+  description: String
+  easyLanguageSummary: String
+  category: String!
+  languages: [String!]
+  mode: OpportunityMode!
+  "Where the group meets, as coarse as a postal code area."
+  area: GroupAreaInput
+  "The exact place; shown to members only. Needed for ONSITE and HYBRID."
+  place: String
+  "An https link; shown to members only. Needed for ONLINE and HYBRID."
+  onlineUrl: String
+  "OPEN when not given."
+  joinPolicy: GroupJoinPolicy
+  "Neutral titles, count-only statistics, never recommended from inferred data. Defaults to true for health-related categories."
+  sensitive: Boolean
+}
+
+input GroupFilter {
+  organisationId: ID
+  category: String
+  mode: OpportunityMode
+  "A postal code or its beginning."
+  postalCode: String
+}
+
+input ScheduleMeetingsInput {
+  groupId: ID!
+  "An RFC 5545 RRULE such as FREQ=WEEKLY;INTERVAL=2;BYDAY=TU (at most daily)."
+  rrule: String!
+  "The first meeting; its wall-clock time in timeZone is kept across daylight-saving changes."
+  startsAt: DateTime!
+  durationMinutes: Int!
+  "IANA time zone; Europe/Berlin when not given."
+  timeZone: String
+  capacity: Int!
+  "Whether members may queue when the meeting is full."
+  waitlist: Boolean
+  "Defaults to the group's place."
+  location: String
+  "Defaults to the group's link."
+  onlineUrl: String
+  "How many days ahead meetings are created (default 90, at most 366)."
+  horizonDays: Int
+}
+
+input ChangeMeetingScheduleInput {
+  scheduleId: ID!
+  "The date from which the new rule applies."
+  from: DateTime!
+  rrule: String!
+  startsAt: DateTime!
+  durationMinutes: Int!
+  timeZone: String
+  capacity: Int!
+  waitlist: Boolean
+  location: String
+  onlineUrl: String
+  horizonDays: Int
+}
+
+type GroupArea {
+  postalCode: String!
+}
+
+type Group {
+  id: ID!
+  name: String!
+  description: String!
+  easyLanguageSummary: String!
+  category: String!
+  languages: [String!]!
+  mode: OpportunityMode!
+  area: GroupArea!
+  "Members, facilitators and coordinators only."
+  place: String
+  "Members, facilitators and coordinators only."
+  onlineUrl: String
+  joinPolicy: GroupJoinPolicy!
+  sensitive: Boolean!
+  organisation: Organisation!
+  memberCount: Int!
+  "The caller's membership or open request."
+  myMembership: GroupMembership
+  "Whether the caller facilitates the group or coordinates its organisation."
+  canManage: Boolean!
+  "Active members by pseudonym; empty for anyone who is not a member, facilitator or coordinator."
+  members: [GroupMember!]!
+  "Open requests; facilitators and coordinators only."
+  membershipRequests: [GroupMember!]!
+  "Members only."
+  schedules: [MeetingSchedule!]!
+  meetings(from: DateTime, to: DateTime): [Meeting!]!
+}
+
+"How members see each other: a pseudonym and nothing else."
+type GroupMember {
+  "The membership's random ID."
+  id: ID!
+  pseudonym: String!
+  status: GroupMembershipStatus!
+  facilitator: Boolean!
+  isMe: Boolean!
+  since: DateTime!
+}
+
+type GroupMembership {
+  id: ID!
+  pseudonym: String!
+  status: GroupMembershipStatus!
+  group: Group!
+}
+
+type MeetingSchedule {
+  id: ID!
+  rrule: String!
+  timeZone: String!
+  startsAt: DateTime!
+  durationMinutes: Int!
+  capacity: Int!
+  waitlist: Boolean!
+  "When the schedule was replaced by another from this date on."
+  until: DateTime
+  horizonDays: Int!
+}
+
+type Meeting {
+  id: ID!
+  group: Group!
+  startsAt: DateTime!
+  endsAt: DateTime!
+  timeZone: String!
+  capacity: Int!
+  attendingCount: Int!
+  waitlist: Boolean!
+  waitlistCount: Int!
+  status: MeetingStatus!
+  cancelReason: String
+  moved: Boolean!
+  "Members only."
+  location: String
+  "Members only."
+  onlineUrl: String
+  "The caller's answer, if they gave one."
+  myRsvp: MeetingRsvp
+  "How many came, as recorded; facilitators and coordinators only."
+  attendedCount: Int
+}
+
+type MeetingRsvp {
+  status: RsvpStatus!
+  "Place on the waitlist, from 1."
+  waitlistPosition: Int
+}
+
+"Who is behind a pseudonym; for coordinators, audited."
+type GroupMemberIdentity {
+  membershipId: ID!
+  pseudonym: String!
+  displayName: String!
+  email: String!
+}
+
+type GroupPayload {
+  group: Group
+}
+
+type GroupMembershipPayload {
+  membership: GroupMembership
+}
+
+type MeetingPayload {
+  meeting: Meeting
+}
+
+type GroupEdge {
+  cursor: String!
+  node: Group!
+}
+
+type GroupConnection {
+  edges: [GroupEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type GroupMatch {
+  group: Group!
+  score: Float!
+  reasons: [String!]!
+  "Rounded to 100 m; null for online groups or when the caller has no location."
+  distanceKm: Float
+}
+
+type GroupMatchEdge {
+  cursor: String!
+  node: GroupMatch!
+}
+
+type GroupMatchConnection {
+  edges: [GroupMatchEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
 }
 `, BuiltIn: false},
 	{Name: "../schema/notification.graphqls", Input: `extend type Query {
@@ -3631,6 +5538,264 @@ type StatValue {
   suppressed: Boolean!
 }
 `, BuiltIn: false},
+	{Name: "../schema/training.graphqls", Input: `extend type Query {
+  "Published training modules, and the drafts of organisations the caller coordinates, newest first; each with the caller's progress."
+  trainingModules(first: Int, after: String): TrainingModuleConnection!
+  "A training module; a draft only for its organisation's staff. Null when there is none to see."
+  trainingModule(id: ID!): TrainingModule
+  "Modules that would open the most of the tasks that already suit the caller, and those whose completion ends within 30 days, best first, with reasons in the caller's language."
+  recommendedTrainingModules(first: Int): [TrainingModuleMatch!]!
+  "The caller's completed trainings, newest first."
+  myCompletions: [TrainingCompletion!]!
+  "The caller's credentials, as organisations verified them."
+  myCredentials: [Credential!]!
+  "The credentials an organisation recorded, optionally of one volunteer. Its coordinators and admins only."
+  organisationCredentials(organisationId: ID!, volunteerId: ID): [Credential!]!
+  "A signed certificate of one of the caller's completions, to show to anyone."
+  trainingCertificate(completionId: ID!): TrainingCertificate!
+  "Checks a certificate's signature; needs no account. A token that is not a certificate of this platform is BAD_USER_INPUT."
+  verifyTrainingCertificate(token: String!): CertificateVerification!
+}
+
+extend type Mutation {
+  "Creates a DRAFT module. Coordinators and admins of the organisation only."
+  createTrainingModule(input: CreateTrainingModuleInput!): TrainingModulePayload!
+  "Edits a module; fields left out stay as they are, lessons and questions are replaced as a whole. Editing a PUBLISHED module publishes a new version: completions keep the version they passed, quizzes of earlier versions are refused."
+  updateTrainingModule(id: ID!, input: UpdateTrainingModuleInput!): TrainingModulePayload!
+  "Makes a draft module visible to volunteers."
+  publishTrainingModule(id: ID!): TrainingModulePayload!
+  "Withdraws a module: no longer listed or taken; completions keep counting until they end."
+  archiveTrainingModule(id: ID!): TrainingModulePayload!
+  "Marks a lesson of the module's current version as read; again changes nothing."
+  completeLesson(moduleId: ID!, lessonId: ID!): TrainingModulePayload!
+  "Grades the answers on the server. version, if given, must be the module's current version. Each submission uses one of the day's attempts (5); passing records a completion."
+  submitQuiz(moduleId: ID!, answers: [QuizAnswerInput!]!, version: Int): QuizResultPayload!
+  "Records (or renews) a credential after seeing the document; only the dates are kept, never the document. Coordinators and admins of the organisation only."
+  recordCredential(input: RecordCredentialInput!): CredentialPayload!
+  "Deletes a credential recorded by mistake. Coordinators and admins of the organisation only."
+  revokeCredential(id: ID!): CredentialPayload!
+}
+
+enum TrainingModuleStatus {
+  DRAFT
+  PUBLISHED
+  ARCHIVED
+}
+
+enum QuestionKind {
+  SINGLE_CHOICE
+  MULTIPLE_CHOICE
+}
+
+input LessonInput {
+  "1 to 120 characters."
+  title: String!
+  "Markdown, up to 20,000 characters."
+  body: String!
+  "https:// links to pictures, audio or video."
+  mediaUrls: [String!]
+}
+
+input QuestionInput {
+  prompt: String!
+  "Left out: single choice when one choice is correct, multiple choice otherwise."
+  kind: QuestionKind
+  "2 to 10 choices."
+  choices: [String!]!
+  "Indexes into choices, from 0."
+  correctChoices: [Int!]!
+}
+
+input CreateTrainingModuleInput {
+  organisationId: ID!
+  title: String!
+  summary: String
+  "A short summary in easy language (Leichte Sprache)."
+  easyLanguageSummary: String
+  "Language codes such as de, en; de when left out."
+  languages: [String!]
+  lessons: [LessonInput!]
+  "At least one question."
+  questions: [QuestionInput!]!
+  "The pass mark in percent, 1 to 100; 80 when left out."
+  passPercent: Int
+  "How long a completion counts; 0 or left out: without end."
+  validityMonths: Int
+  "15 when left out."
+  estimatedMinutes: Int
+}
+
+input UpdateTrainingModuleInput {
+  title: String
+  summary: String
+  easyLanguageSummary: String
+  languages: [String!]
+  lessons: [LessonInput!]
+  questions: [QuestionInput!]
+  passPercent: Int
+  validityMonths: Int
+  estimatedMinutes: Int
+}
+
+input QuizAnswerInput {
+  questionId: ID!
+  "Indexes of the chosen choices, from 0."
+  choices: [Int!]!
+}
+
+input RecordCredentialInput {
+  organisationId: ID!
+  "The volunteer, by ID or (for someone the coordinator knows by address) by email."
+  volunteerId: ID
+  email: String
+  "E.g. CERTIFICATE_OF_CONDUCT, as opportunities require it."
+  kind: String!
+  "The date the document was issued."
+  documentDate: Date!
+  "When the coordinator saw it; today when left out."
+  seenDate: Date
+  "The last day it counts; left out: five years from documentDate for CERTIFICATE_OF_CONDUCT, without end otherwise."
+  validUntil: Date
+}
+
+type TrainingModule {
+  id: ID!
+  organisation: Organisation!
+  "The current version; editing a published module raises it."
+  version: Int!
+  status: TrainingModuleStatus!
+  title: String!
+  summary: String!
+  easyLanguageSummary: String
+  languages: [String!]!
+  lessons: [Lesson!]!
+  "Never with the correct choices for a volunteer who has not passed this version."
+  questions: [QuizQuestion!]!
+  passPercent: Int!
+  "How long a completion counts; null: without end."
+  validityMonths: Int
+  estimatedMinutes: Int!
+  publishedAt: DateTime
+  "The caller's progress."
+  myProgress: TrainingProgress!
+}
+
+type Lesson {
+  id: ID!
+  title: String!
+  "Markdown."
+  body: String!
+  mediaUrls: [String!]!
+}
+
+type QuizQuestion {
+  id: ID!
+  prompt: String!
+  kind: QuestionKind!
+  choices: [String!]!
+  "Only for the organisation's staff and for volunteers who passed this version."
+  correctChoices: [Int!]
+}
+
+type TrainingProgress {
+  "IDs of the current version's lessons the caller read."
+  lessonsCompleted: [ID!]!
+  lessonsTotal: Int!
+  "A completion counts now."
+  passed: Boolean!
+  "The completion that counts now, or else the latest one."
+  completion: TrainingCompletion
+  attemptsLeftToday: Int!
+}
+
+type TrainingCompletion {
+  id: ID!
+  "Null when the module is no longer visible to the caller."
+  module: TrainingModule
+  moduleTitle: String!
+  "The module version passed."
+  version: Int!
+  scorePercent: Float!
+  passedAt: DateTime!
+  "Null: without end."
+  validUntil: DateTime
+  "It counts now."
+  valid: Boolean!
+}
+
+type TrainingModulePayload {
+  module: TrainingModule
+}
+
+type QuizResultPayload {
+  passed: Boolean!
+  scorePercent: Float!
+  "The questions answered wrongly or not at all, in quiz order (the right answers are not told)."
+  wrongQuestionIds: [ID!]!
+  "The version graded."
+  version: Int!
+  attemptsLeftToday: Int!
+  "The completion recorded when passed."
+  completion: TrainingCompletion
+}
+
+type TrainingModuleMatch {
+  module: TrainingModule!
+  score: Float!
+  reasons: [String!]!
+  "How many of the tasks that suit the caller the module would open."
+  unlocksCount: Int!
+}
+
+type TrainingModuleEdge {
+  cursor: String!
+  node: TrainingModule!
+}
+
+type TrainingModuleConnection {
+  edges: [TrainingModuleEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type TrainingCertificate {
+  "The certificate as one string: the record and its Ed25519 signature."
+  token: String!
+  moduleTitle: String!
+  version: Int!
+  holderName: String!
+  passedAt: DateTime!
+  validUntil: DateTime
+}
+
+type CertificateVerification {
+  "It counts now: genuine and not expired."
+  valid: Boolean!
+  certificate: TrainingCertificate!
+}
+
+"A fact an organisation verified by seeing a document: dates only, never the document."
+type Credential {
+  id: ID!
+  kind: String!
+  "The kind in the caller's language."
+  label: String!
+  organisation: Organisation!
+  volunteer: Volunteer!
+  documentDate: Date!
+  seenDate: Date!
+  "The last day it counts; null: without end."
+  validUntil: Date
+  "The display name of the coordinator who saw the document."
+  verifiedBy: String!
+  "It counts today."
+  valid: Boolean!
+}
+
+type CredentialPayload {
+  credential: Credential
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -3728,6 +5893,16 @@ func (ec *executionContext) childFields_Call(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Call", field.Name)
 }
 
+func (ec *executionContext) childFields_CertificateVerification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "valid":
+		return ec.fieldContext_CertificateVerification_valid(ctx, field)
+	case "certificate":
+		return ec.fieldContext_CertificateVerification_certificate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CertificateVerification", field.Name)
+}
+
 func (ec *executionContext) childFields_ConsentOverview(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "states":
@@ -3782,6 +5957,40 @@ func (ec *executionContext) childFields_ConsentState(ctx context.Context, field 
 		return ec.fieldContext_ConsentState_renew(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConsentState", field.Name)
+}
+
+func (ec *executionContext) childFields_Credential(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Credential_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Credential_kind(ctx, field)
+	case "label":
+		return ec.fieldContext_Credential_label(ctx, field)
+	case "organisation":
+		return ec.fieldContext_Credential_organisation(ctx, field)
+	case "volunteer":
+		return ec.fieldContext_Credential_volunteer(ctx, field)
+	case "documentDate":
+		return ec.fieldContext_Credential_documentDate(ctx, field)
+	case "seenDate":
+		return ec.fieldContext_Credential_seenDate(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_Credential_validUntil(ctx, field)
+	case "verifiedBy":
+		return ec.fieldContext_Credential_verifiedBy(ctx, field)
+	case "valid":
+		return ec.fieldContext_Credential_valid(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Credential", field.Name)
+}
+
+func (ec *executionContext) childFields_CredentialPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "credential":
+		return ec.fieldContext_CredentialPayload_credential(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CredentialPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_EngagementPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3840,6 +6049,180 @@ func (ec *executionContext) childFields_EngagementStats(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type EngagementStats", field.Name)
 }
 
+func (ec *executionContext) childFields_Group(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Group_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Group_name(ctx, field)
+	case "description":
+		return ec.fieldContext_Group_description(ctx, field)
+	case "easyLanguageSummary":
+		return ec.fieldContext_Group_easyLanguageSummary(ctx, field)
+	case "category":
+		return ec.fieldContext_Group_category(ctx, field)
+	case "languages":
+		return ec.fieldContext_Group_languages(ctx, field)
+	case "mode":
+		return ec.fieldContext_Group_mode(ctx, field)
+	case "area":
+		return ec.fieldContext_Group_area(ctx, field)
+	case "place":
+		return ec.fieldContext_Group_place(ctx, field)
+	case "onlineUrl":
+		return ec.fieldContext_Group_onlineUrl(ctx, field)
+	case "joinPolicy":
+		return ec.fieldContext_Group_joinPolicy(ctx, field)
+	case "sensitive":
+		return ec.fieldContext_Group_sensitive(ctx, field)
+	case "organisation":
+		return ec.fieldContext_Group_organisation(ctx, field)
+	case "memberCount":
+		return ec.fieldContext_Group_memberCount(ctx, field)
+	case "myMembership":
+		return ec.fieldContext_Group_myMembership(ctx, field)
+	case "canManage":
+		return ec.fieldContext_Group_canManage(ctx, field)
+	case "members":
+		return ec.fieldContext_Group_members(ctx, field)
+	case "membershipRequests":
+		return ec.fieldContext_Group_membershipRequests(ctx, field)
+	case "schedules":
+		return ec.fieldContext_Group_schedules(ctx, field)
+	case "meetings":
+		return ec.fieldContext_Group_meetings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Group", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupArea(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "postalCode":
+		return ec.fieldContext_GroupArea_postalCode(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupArea", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_GroupConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_GroupConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_GroupConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_GroupEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_GroupEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_GroupMatch_group(ctx, field)
+	case "score":
+		return ec.fieldContext_GroupMatch_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_GroupMatch_reasons(ctx, field)
+	case "distanceKm":
+		return ec.fieldContext_GroupMatch_distanceKm(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupMatch", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupMatchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_GroupMatchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_GroupMatchConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_GroupMatchConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupMatchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupMatchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_GroupMatchEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_GroupMatchEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupMatchEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_GroupMember_id(ctx, field)
+	case "pseudonym":
+		return ec.fieldContext_GroupMember_pseudonym(ctx, field)
+	case "status":
+		return ec.fieldContext_GroupMember_status(ctx, field)
+	case "facilitator":
+		return ec.fieldContext_GroupMember_facilitator(ctx, field)
+	case "isMe":
+		return ec.fieldContext_GroupMember_isMe(ctx, field)
+	case "since":
+		return ec.fieldContext_GroupMember_since(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupMember", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupMemberIdentity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "membershipId":
+		return ec.fieldContext_GroupMemberIdentity_membershipId(ctx, field)
+	case "pseudonym":
+		return ec.fieldContext_GroupMemberIdentity_pseudonym(ctx, field)
+	case "displayName":
+		return ec.fieldContext_GroupMemberIdentity_displayName(ctx, field)
+	case "email":
+		return ec.fieldContext_GroupMemberIdentity_email(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupMemberIdentity", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupMembership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_GroupMembership_id(ctx, field)
+	case "pseudonym":
+		return ec.fieldContext_GroupMembership_pseudonym(ctx, field)
+	case "status":
+		return ec.fieldContext_GroupMembership_status(ctx, field)
+	case "group":
+		return ec.fieldContext_GroupMembership_group(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupMembership", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupMembershipPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "membership":
+		return ec.fieldContext_GroupMembershipPayload_membership(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupMembershipPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_GroupPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "group":
+		return ec.fieldContext_GroupPayload_group(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GroupPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_HoursTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "organisation":
@@ -3880,6 +6263,20 @@ func (ec *executionContext) childFields_JobRun(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type JobRun", field.Name)
 }
 
+func (ec *executionContext) childFields_Lesson(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Lesson_id(ctx, field)
+	case "title":
+		return ec.fieldContext_Lesson_title(ctx, field)
+	case "body":
+		return ec.fieldContext_Lesson_body(ctx, field)
+	case "mediaUrls":
+		return ec.fieldContext_Lesson_mediaUrls(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Lesson", field.Name)
+}
+
 func (ec *executionContext) childFields_Location(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "address":
@@ -3890,6 +6287,86 @@ func (ec *executionContext) childFields_Location(ctx context.Context, field grap
 		return ec.fieldContext_Location_longitude(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Location", field.Name)
+}
+
+func (ec *executionContext) childFields_Meeting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Meeting_id(ctx, field)
+	case "group":
+		return ec.fieldContext_Meeting_group(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_Meeting_startsAt(ctx, field)
+	case "endsAt":
+		return ec.fieldContext_Meeting_endsAt(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_Meeting_timeZone(ctx, field)
+	case "capacity":
+		return ec.fieldContext_Meeting_capacity(ctx, field)
+	case "attendingCount":
+		return ec.fieldContext_Meeting_attendingCount(ctx, field)
+	case "waitlist":
+		return ec.fieldContext_Meeting_waitlist(ctx, field)
+	case "waitlistCount":
+		return ec.fieldContext_Meeting_waitlistCount(ctx, field)
+	case "status":
+		return ec.fieldContext_Meeting_status(ctx, field)
+	case "cancelReason":
+		return ec.fieldContext_Meeting_cancelReason(ctx, field)
+	case "moved":
+		return ec.fieldContext_Meeting_moved(ctx, field)
+	case "location":
+		return ec.fieldContext_Meeting_location(ctx, field)
+	case "onlineUrl":
+		return ec.fieldContext_Meeting_onlineUrl(ctx, field)
+	case "myRsvp":
+		return ec.fieldContext_Meeting_myRsvp(ctx, field)
+	case "attendedCount":
+		return ec.fieldContext_Meeting_attendedCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Meeting", field.Name)
+}
+
+func (ec *executionContext) childFields_MeetingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_MeetingPayload_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MeetingRsvp(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "status":
+		return ec.fieldContext_MeetingRsvp_status(ctx, field)
+	case "waitlistPosition":
+		return ec.fieldContext_MeetingRsvp_waitlistPosition(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingRsvp", field.Name)
+}
+
+func (ec *executionContext) childFields_MeetingSchedule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_MeetingSchedule_id(ctx, field)
+	case "rrule":
+		return ec.fieldContext_MeetingSchedule_rrule(ctx, field)
+	case "timeZone":
+		return ec.fieldContext_MeetingSchedule_timeZone(ctx, field)
+	case "startsAt":
+		return ec.fieldContext_MeetingSchedule_startsAt(ctx, field)
+	case "durationMinutes":
+		return ec.fieldContext_MeetingSchedule_durationMinutes(ctx, field)
+	case "capacity":
+		return ec.fieldContext_MeetingSchedule_capacity(ctx, field)
+	case "waitlist":
+		return ec.fieldContext_MeetingSchedule_waitlist(ctx, field)
+	case "until":
+		return ec.fieldContext_MeetingSchedule_until(ctx, field)
+	case "horizonDays":
+		return ec.fieldContext_MeetingSchedule_horizonDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingSchedule", field.Name)
 }
 
 func (ec *executionContext) childFields_Notification(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4136,6 +6613,40 @@ func (ec *executionContext) childFields_ProxyVolunteerPayload(ctx context.Contex
 	return nil, fmt.Errorf("no field named %q was found under type ProxyVolunteerPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_QuizQuestion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_QuizQuestion_id(ctx, field)
+	case "prompt":
+		return ec.fieldContext_QuizQuestion_prompt(ctx, field)
+	case "kind":
+		return ec.fieldContext_QuizQuestion_kind(ctx, field)
+	case "choices":
+		return ec.fieldContext_QuizQuestion_choices(ctx, field)
+	case "correctChoices":
+		return ec.fieldContext_QuizQuestion_correctChoices(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuizQuestion", field.Name)
+}
+
+func (ec *executionContext) childFields_QuizResultPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "passed":
+		return ec.fieldContext_QuizResultPayload_passed(ctx, field)
+	case "scorePercent":
+		return ec.fieldContext_QuizResultPayload_scorePercent(ctx, field)
+	case "wrongQuestionIds":
+		return ec.fieldContext_QuizResultPayload_wrongQuestionIds(ctx, field)
+	case "version":
+		return ec.fieldContext_QuizResultPayload_version(ctx, field)
+	case "attemptsLeftToday":
+		return ec.fieldContext_QuizResultPayload_attemptsLeftToday(ctx, field)
+	case "completion":
+		return ec.fieldContext_QuizResultPayload_completion(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuizResultPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SearchResultConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -4276,6 +6787,142 @@ func (ec *executionContext) childFields_StatValue(ctx context.Context, field gra
 		return ec.fieldContext_StatValue_suppressed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatValue", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingCertificate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "token":
+		return ec.fieldContext_TrainingCertificate_token(ctx, field)
+	case "moduleTitle":
+		return ec.fieldContext_TrainingCertificate_moduleTitle(ctx, field)
+	case "version":
+		return ec.fieldContext_TrainingCertificate_version(ctx, field)
+	case "holderName":
+		return ec.fieldContext_TrainingCertificate_holderName(ctx, field)
+	case "passedAt":
+		return ec.fieldContext_TrainingCertificate_passedAt(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_TrainingCertificate_validUntil(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingCertificate", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingCompletion(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TrainingCompletion_id(ctx, field)
+	case "module":
+		return ec.fieldContext_TrainingCompletion_module(ctx, field)
+	case "moduleTitle":
+		return ec.fieldContext_TrainingCompletion_moduleTitle(ctx, field)
+	case "version":
+		return ec.fieldContext_TrainingCompletion_version(ctx, field)
+	case "scorePercent":
+		return ec.fieldContext_TrainingCompletion_scorePercent(ctx, field)
+	case "passedAt":
+		return ec.fieldContext_TrainingCompletion_passedAt(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_TrainingCompletion_validUntil(ctx, field)
+	case "valid":
+		return ec.fieldContext_TrainingCompletion_valid(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingCompletion", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingModule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TrainingModule_id(ctx, field)
+	case "organisation":
+		return ec.fieldContext_TrainingModule_organisation(ctx, field)
+	case "version":
+		return ec.fieldContext_TrainingModule_version(ctx, field)
+	case "status":
+		return ec.fieldContext_TrainingModule_status(ctx, field)
+	case "title":
+		return ec.fieldContext_TrainingModule_title(ctx, field)
+	case "summary":
+		return ec.fieldContext_TrainingModule_summary(ctx, field)
+	case "easyLanguageSummary":
+		return ec.fieldContext_TrainingModule_easyLanguageSummary(ctx, field)
+	case "languages":
+		return ec.fieldContext_TrainingModule_languages(ctx, field)
+	case "lessons":
+		return ec.fieldContext_TrainingModule_lessons(ctx, field)
+	case "questions":
+		return ec.fieldContext_TrainingModule_questions(ctx, field)
+	case "passPercent":
+		return ec.fieldContext_TrainingModule_passPercent(ctx, field)
+	case "validityMonths":
+		return ec.fieldContext_TrainingModule_validityMonths(ctx, field)
+	case "estimatedMinutes":
+		return ec.fieldContext_TrainingModule_estimatedMinutes(ctx, field)
+	case "publishedAt":
+		return ec.fieldContext_TrainingModule_publishedAt(ctx, field)
+	case "myProgress":
+		return ec.fieldContext_TrainingModule_myProgress(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingModule", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingModuleConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TrainingModuleConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TrainingModuleConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TrainingModuleConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingModuleConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingModuleEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_TrainingModuleEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_TrainingModuleEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingModuleEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingModuleMatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "module":
+		return ec.fieldContext_TrainingModuleMatch_module(ctx, field)
+	case "score":
+		return ec.fieldContext_TrainingModuleMatch_score(ctx, field)
+	case "reasons":
+		return ec.fieldContext_TrainingModuleMatch_reasons(ctx, field)
+	case "unlocksCount":
+		return ec.fieldContext_TrainingModuleMatch_unlocksCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingModuleMatch", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingModulePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "module":
+		return ec.fieldContext_TrainingModulePayload_module(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingModulePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_TrainingProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lessonsCompleted":
+		return ec.fieldContext_TrainingProgress_lessonsCompleted(ctx, field)
+	case "lessonsTotal":
+		return ec.fieldContext_TrainingProgress_lessonsTotal(ctx, field)
+	case "passed":
+		return ec.fieldContext_TrainingProgress_passed(ctx, field)
+	case "completion":
+		return ec.fieldContext_TrainingProgress_completion(ctx, field)
+	case "attemptsLeftToday":
+		return ec.fieldContext_TrainingProgress_attemptsLeftToday(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TrainingProgress", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -1043,6 +1043,28 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋmitwirkenᚋmitwirkenᚋ
 	return res
 }
 
+func (ec *executionContext) unmarshalNDate2ᚖgithubᚗcomᚋmitwirkenᚋmitwirkenᚋinternalᚋstatsᚐDate(ctx context.Context, v any) (*stats.Date, error) {
+	res, err := scalar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2ᚖgithubᚗcomᚋmitwirkenᚋmitwirkenᚋinternalᚋstatsᚐDate(ctx context.Context, sel ast.SelectionSet, v *stats.Date) graphql.Marshaler {
+	if v == nil {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+		return graphql.Null
+	}
+	_ = sel
+	res := scalar.MarshalDate(*v)
+	if res == graphql.Null {
+		if !graphql.HasFieldError(ctx, graphql.GetFieldContext(ctx)) {
+			graphql.AddErrorf(ctx, "the requested element is null which the schema does not allow")
+		}
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNEngagementPeriod2githubᚗcomᚋmitwirkenᚋmitwirkenᚋinternalᚋstatsᚐRow(ctx context.Context, sel ast.SelectionSet, v stats.Row) graphql.Marshaler {
 	return ec._EngagementPeriod(ctx, sel, &v)
 }
@@ -1109,6 +1131,24 @@ func (ec *executionContext) marshalNStatCount2githubᚗcomᚋmitwirkenᚋmitwirk
 
 func (ec *executionContext) marshalNStatValue2githubᚗcomᚋmitwirkenᚋmitwirkenᚋinternalᚋstatsᚐCell(ctx context.Context, sel ast.SelectionSet, v stats.Cell) graphql.Marshaler {
 	return ec._StatValue(ctx, sel, &v)
+}
+
+func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋmitwirkenᚋmitwirkenᚋinternalᚋstatsᚐDate(ctx context.Context, v any) (*stats.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋmitwirkenᚋmitwirkenᚋinternalᚋstatsᚐDate(ctx context.Context, sel ast.SelectionSet, v *stats.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDate(*v)
+	return res
 }
 
 // endregion ***************************** type.gotpl *****************************

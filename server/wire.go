@@ -12,6 +12,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/catalog"
 	"github.com/mitwirken/mitwirken/internal/discovery"
 	"github.com/mitwirken/mitwirken/internal/engagement"
+	"github.com/mitwirken/mitwirken/internal/group"
 	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
@@ -95,6 +96,18 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 	priv, consents, auditLog := privacy.Wire(privacy.Domains{Accounts: accounts, Organisations: orgs, Opportunities: opps,
 		Signups: signups, Profiles: profiles, Inbox: inbox, Notify: notifications, Records: st.PrivacyRecords(),
 		FlushEvents: events.Flush, Proxies: st.Proxies()}, st.Consents(), st.Audit(), log)
+	groups := group.NewService(st.Groups(), orgs, accounts, events, auditLog, log)
+	if exclusive {
+		if err := groups.KeepInMemory(ctx); err != nil {
+			stopFeed()
+			return graph.Services{}, nil, err
+		}
+	}
+	if err := disc.SetGroups(ctx, groups); err != nil {
+		stopFeed()
+		return graph.Services{}, nil, err
+	}
+	cal.SetGroups(st.GroupCalendarFeeds(), groups)
 	closeAll := func() {
 		stopFeed()
 		<-feedDone
@@ -103,5 +116,5 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 	return graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups, Calendar: cal,
 		Profiles: profiles, Discovery: disc, Inbox: inbox, Replays: replay.NewService(st.Replays()),
 		Notify: notifications, JobRuns: schedule.NewRunView(st.JobRuns(), accounts), Stats: stats.NewService(st.Stats(), orgs, statsK),
-		Privacy: priv, Consents: consents, Audit: auditLog, Training: train}, closeAll, nil
+		Privacy: priv, Consents: consents, Audit: auditLog, Training: train, Groups: groups}, closeAll, nil
 }

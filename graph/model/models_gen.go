@@ -13,10 +13,13 @@ import (
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/audit"
 	"github.com/mitwirken/mitwirken/internal/consent"
+	"github.com/mitwirken/mitwirken/internal/group"
 	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/organisation"
 	"github.com/mitwirken/mitwirken/internal/signup"
+	"github.com/mitwirken/mitwirken/internal/stats"
+	"github.com/mitwirken/mitwirken/internal/training"
 )
 
 type AddShiftInput struct {
@@ -69,6 +72,27 @@ type CalendarFeedPayload struct {
 	Path string `json:"path"`
 }
 
+type CertificateVerification struct {
+	// It counts now: genuine and not expired.
+	Valid       bool                 `json:"valid"`
+	Certificate training.Certificate `json:"certificate"`
+}
+
+type ChangeMeetingScheduleInput struct {
+	ScheduleID string `json:"scheduleId"`
+	// The date from which the new rule applies.
+	From            time.Time `json:"from"`
+	Rrule           string    `json:"rrule"`
+	StartsAt        time.Time `json:"startsAt"`
+	DurationMinutes int       `json:"durationMinutes"`
+	TimeZone        *string   `json:"timeZone,omitempty"`
+	Capacity        int       `json:"capacity"`
+	Waitlist        *bool     `json:"waitlist,omitempty"`
+	Location        *string   `json:"location,omitempty"`
+	OnlineURL       *string   `json:"onlineUrl,omitempty"`
+	HorizonDays     *int      `json:"horizonDays,omitempty"`
+}
+
 type ConsentOverview struct {
 	States  []*consent.State  `json:"states"`
 	History []*consent.Record `json:"history"`
@@ -76,6 +100,26 @@ type ConsentOverview struct {
 
 type ConsentPayload struct {
 	Consent consent.State `json:"consent"`
+}
+
+type CreateGroupInput struct {
+	OrganisationID      string           `json:"organisationId"`
+	Name                string           `json:"name"`
+	Description         *string          `json:"description,omitempty"`
+	EasyLanguageSummary *string          `json:"easyLanguageSummary,omitempty"`
+	Category            string           `json:"category"`
+	Languages           []string         `json:"languages,omitempty"`
+	Mode                opportunity.Mode `json:"mode"`
+	// Where the group meets, as coarse as a postal code area.
+	Area *GroupAreaInput `json:"area,omitempty"`
+	// The exact place; shown to members only. Needed for ONSITE and HYBRID.
+	Place *string `json:"place,omitempty"`
+	// An https link; shown to members only. Needed for ONLINE and HYBRID.
+	OnlineURL *string `json:"onlineUrl,omitempty"`
+	// OPEN when not given.
+	JoinPolicy *group.JoinPolicy `json:"joinPolicy,omitempty"`
+	// Neutral titles, count-only statistics, never recommended from inferred data. Defaults to true for health-related categories.
+	Sensitive *bool `json:"sensitive,omitempty"`
 }
 
 type CreateOpportunityInput struct {
@@ -115,9 +159,102 @@ type CreateOrganisationInput struct {
 	ContactEmail *string `json:"contactEmail,omitempty"`
 }
 
+type CreateTrainingModuleInput struct {
+	OrganisationID string  `json:"organisationId"`
+	Title          string  `json:"title"`
+	Summary        *string `json:"summary,omitempty"`
+	// A short summary in easy language (Leichte Sprache).
+	EasyLanguageSummary *string `json:"easyLanguageSummary,omitempty"`
+	// Language codes such as de, en; de when left out.
+	Languages []string       `json:"languages,omitempty"`
+	Lessons   []*LessonInput `json:"lessons,omitempty"`
+	// At least one question.
+	Questions []*QuestionInput `json:"questions"`
+	// The pass mark in percent, 1 to 100; 80 when left out.
+	PassPercent *int `json:"passPercent,omitempty"`
+	// How long a completion counts; 0 or left out: without end.
+	ValidityMonths *int `json:"validityMonths,omitempty"`
+	// 15 when left out.
+	EstimatedMinutes *int `json:"estimatedMinutes,omitempty"`
+}
+
+type CredentialPayload struct {
+	Credential *training.Credential `json:"credential,omitempty"`
+}
+
+type GroupAreaInput struct {
+	PostalCode *string `json:"postalCode,omitempty"`
+	// Rounded to about a kilometre when stored.
+	Latitude  *float64 `json:"latitude,omitempty"`
+	Longitude *float64 `json:"longitude,omitempty"`
+}
+
+type GroupConnection struct {
+	Edges      []*GroupEdge `json:"edges"`
+	PageInfo   PageInfo     `json:"pageInfo"`
+	TotalCount int          `json:"totalCount"`
+}
+
+type GroupEdge struct {
+	Cursor string     `json:"cursor"`
+	Node   group.View `json:"node"`
+}
+
+type GroupFilter struct {
+	OrganisationID *string           `json:"organisationId,omitempty"`
+	Category       *string           `json:"category,omitempty"`
+	Mode           *opportunity.Mode `json:"mode,omitempty"`
+	// A postal code or its beginning.
+	PostalCode *string `json:"postalCode,omitempty"`
+}
+
+type GroupMatch struct {
+	Group   group.View `json:"group"`
+	Score   float64    `json:"score"`
+	Reasons []string   `json:"reasons"`
+	// Rounded to 100 m; null for online groups or when the caller has no location.
+	DistanceKm *float64 `json:"distanceKm,omitempty"`
+}
+
+type GroupMatchConnection struct {
+	Edges      []*GroupMatchEdge `json:"edges"`
+	PageInfo   PageInfo          `json:"pageInfo"`
+	TotalCount int               `json:"totalCount"`
+}
+
+type GroupMatchEdge struct {
+	Cursor string     `json:"cursor"`
+	Node   GroupMatch `json:"node"`
+}
+
+// Who is behind a pseudonym; for coordinators, audited.
+type GroupMemberIdentity struct {
+	MembershipID string `json:"membershipId"`
+	Pseudonym    string `json:"pseudonym"`
+	DisplayName  string `json:"displayName"`
+	Email        string `json:"email"`
+}
+
+type GroupMembershipPayload struct {
+	Membership *group.Membership `json:"membership,omitempty"`
+}
+
+type GroupPayload struct {
+	Group *group.View `json:"group,omitempty"`
+}
+
 type InvitePayload struct {
 	// False when the volunteer was invited to this shift before.
 	Invited bool `json:"invited"`
+}
+
+type LessonInput struct {
+	// 1 to 120 characters.
+	Title string `json:"title"`
+	// Markdown, up to 20,000 characters.
+	Body string `json:"body"`
+	// https:// links to pictures, audio or video.
+	MediaUrls []string `json:"mediaUrls,omitempty"`
 }
 
 type LocationInput struct {
@@ -130,6 +267,16 @@ type LocationInput struct {
 type LoginInput struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
+}
+
+type MeetingPayload struct {
+	Meeting *group.MeetingView `json:"meeting,omitempty"`
+}
+
+type MeetingRsvp struct {
+	Status group.RSVPStatus `json:"status"`
+	// Place on the waitlist, from 1.
+	WaitlistPosition *int `json:"waitlistPosition,omitempty"`
 }
 
 type Mutation struct {
@@ -231,6 +378,58 @@ type ProxyVolunteerPayload struct {
 type Query struct {
 }
 
+type QuestionInput struct {
+	Prompt string `json:"prompt"`
+	// Left out: single choice when one choice is correct, multiple choice otherwise.
+	Kind *training.QuestionKind `json:"kind,omitempty"`
+	// 2 to 10 choices.
+	Choices []string `json:"choices"`
+	// Indexes into choices, from 0.
+	CorrectChoices []int `json:"correctChoices"`
+}
+
+type QuizAnswerInput struct {
+	QuestionID string `json:"questionId"`
+	// Indexes of the chosen choices, from 0.
+	Choices []int `json:"choices"`
+}
+
+type QuizQuestion struct {
+	ID      string                `json:"id"`
+	Prompt  string                `json:"prompt"`
+	Kind    training.QuestionKind `json:"kind"`
+	Choices []string              `json:"choices"`
+	// Only for the organisation's staff and for volunteers who passed this version.
+	CorrectChoices []int `json:"correctChoices,omitempty"`
+}
+
+type QuizResultPayload struct {
+	Passed       bool    `json:"passed"`
+	ScorePercent float64 `json:"scorePercent"`
+	// The questions answered wrongly or not at all, in quiz order (the right answers are not told).
+	WrongQuestionIds []string `json:"wrongQuestionIds"`
+	// The version graded.
+	Version           int `json:"version"`
+	AttemptsLeftToday int `json:"attemptsLeftToday"`
+	// The completion recorded when passed.
+	Completion *training.Completion `json:"completion,omitempty"`
+}
+
+type RecordCredentialInput struct {
+	OrganisationID string `json:"organisationId"`
+	// The volunteer, by ID or (for someone the coordinator knows by address) by email.
+	VolunteerID *string `json:"volunteerId,omitempty"`
+	Email       *string `json:"email,omitempty"`
+	// E.g. CERTIFICATE_OF_CONDUCT, as opportunities require it.
+	Kind string `json:"kind"`
+	// The date the document was issued.
+	DocumentDate stats.Date `json:"documentDate"`
+	// When the coordinator saw it; today when left out.
+	SeenDate *stats.Date `json:"seenDate,omitempty"`
+	// The last day it counts; left out: five years from documentDate for CERTIFICATE_OF_CONDUCT, without end otherwise.
+	ValidUntil *stats.Date `json:"validUntil,omitempty"`
+}
+
 type RegisterInput struct {
 	Email string `json:"email"`
 	// At least 10 characters, not a common password.
@@ -253,6 +452,26 @@ type RegisterProxyVolunteerInput struct {
 	ConsentMethod consent.Method `json:"consentMethod"`
 	// Who agreed and how, if it helps (up to 300 characters).
 	ConsentNote *string `json:"consentNote,omitempty"`
+}
+
+type ScheduleMeetingsInput struct {
+	GroupID string `json:"groupId"`
+	// An RFC 5545 RRULE such as FREQ=WEEKLY;INTERVAL=2;BYDAY=TU (at most daily).
+	Rrule string `json:"rrule"`
+	// The first meeting; its wall-clock time in timeZone is kept across daylight-saving changes.
+	StartsAt        time.Time `json:"startsAt"`
+	DurationMinutes int       `json:"durationMinutes"`
+	// IANA time zone; Europe/Berlin when not given.
+	TimeZone *string `json:"timeZone,omitempty"`
+	Capacity int     `json:"capacity"`
+	// Whether members may queue when the meeting is full.
+	Waitlist *bool `json:"waitlist,omitempty"`
+	// Defaults to the group's place.
+	Location *string `json:"location,omitempty"`
+	// Defaults to the group's link.
+	OnlineURL *string `json:"onlineUrl,omitempty"`
+	// How many days ahead meetings are created (default 90, at most 366).
+	HorizonDays *int `json:"horizonDays,omitempty"`
 }
 
 type SearchResultConnection struct {
@@ -296,6 +515,40 @@ type TakeOverAccountInput struct {
 	Password string `json:"password"`
 }
 
+type TrainingModuleConnection struct {
+	Edges      []*TrainingModuleEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+type TrainingModuleEdge struct {
+	Cursor string          `json:"cursor"`
+	Node   training.Module `json:"node"`
+}
+
+type TrainingModuleMatch struct {
+	Module  training.Module `json:"module"`
+	Score   float64         `json:"score"`
+	Reasons []string        `json:"reasons"`
+	// How many of the tasks that suit the caller the module would open.
+	UnlocksCount int `json:"unlocksCount"`
+}
+
+type TrainingModulePayload struct {
+	Module *training.Module `json:"module,omitempty"`
+}
+
+type TrainingProgress struct {
+	// IDs of the current version's lessons the caller read.
+	LessonsCompleted []string `json:"lessonsCompleted"`
+	LessonsTotal     int      `json:"lessonsTotal"`
+	// A completion counts now.
+	Passed bool `json:"passed"`
+	// The completion that counts now, or else the latest one.
+	Completion        *training.Completion `json:"completion,omitempty"`
+	AttemptsLeftToday int                  `json:"attemptsLeftToday"`
+}
+
 type UpdateOpportunityInput struct {
 	Title               *string           `json:"title,omitempty"`
 	Description         *string           `json:"description,omitempty"`
@@ -320,6 +573,18 @@ type UpdateShiftInput struct {
 	Deadline *time.Time `json:"deadline,omitempty"`
 	Capacity *int       `json:"capacity,omitempty"`
 	TimeZone *string    `json:"timeZone,omitempty"`
+}
+
+type UpdateTrainingModuleInput struct {
+	Title               *string          `json:"title,omitempty"`
+	Summary             *string          `json:"summary,omitempty"`
+	EasyLanguageSummary *string          `json:"easyLanguageSummary,omitempty"`
+	Languages           []string         `json:"languages,omitempty"`
+	Lessons             []*LessonInput   `json:"lessons,omitempty"`
+	Questions           []*QuestionInput `json:"questions,omitempty"`
+	PassPercent         *int             `json:"passPercent,omitempty"`
+	ValidityMonths      *int             `json:"validityMonths,omitempty"`
+	EstimatedMinutes    *int             `json:"estimatedMinutes,omitempty"`
 }
 
 type Vocabulary struct {
