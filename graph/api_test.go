@@ -165,6 +165,14 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	}
 	cal := calendar.NewService(st.CalendarFeeds(), signups, opps, log)
 	cal.SetGroups(st.GroupCalendarFeeds(), groups)
+	priv.Register(privacy.Func{Section: "groups",
+		ExportFn: func(ctx context.Context, userID string) (any, error) { return groups.ExportOf(ctx, userID) },
+		EraseFn: func(ctx context.Context, e privacy.Erasure) error {
+			if _, err := cal.RevokeGroupFeed(ctx, auth.Actor{UserID: e.UserID}); err != nil {
+				return err
+			}
+			return groups.Erase(ctx, e.UserID, e.Pseudonym)
+		}})
 	r := &graph.Resolver{Svc: graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups,
 		Profiles: profiles, Discovery: disc, Inbox: inbox, Replays: replay.NewService(st.Replays()),
 		Notify: notifications, JobRuns: schedule.NewRunView(st.JobRuns(), accounts),

@@ -108,6 +108,14 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 		return graph.Services{}, nil, err
 	}
 	cal.SetGroups(st.GroupCalendarFeeds(), groups)
+	priv.Register(privacy.Func{Section: "groups",
+		ExportFn: func(ctx context.Context, userID string) (any, error) { return groups.ExportOf(ctx, userID) },
+		EraseFn: func(ctx context.Context, e privacy.Erasure) error {
+			if _, err := cal.RevokeGroupFeed(ctx, auth.Actor{UserID: e.UserID}); err != nil {
+				return err
+			}
+			return groups.Erase(ctx, e.UserID, e.Pseudonym)
+		}})
 	closeAll := func() {
 		stopFeed()
 		<-feedDone

@@ -227,4 +227,8 @@ type Repo interface {
 	RSVPsOf(ctx context.Context, meetingID string) ([]RSVP, error)
 	// RSVPsOfMembership lists the current RSVPs of a membership.
 	RSVPsOfMembership(ctx context.Context, membershipID string) ([]RSVP, error)
+	// ReplaceUser puts the pseudonym in place of the user ID in every membership and RSVP of
+	// the user and blanks the user's pseudonyms, for the erasure of an account. Call it once
+	// the memberships have ended.
+	ReplaceUser(ctx context.Context, userID, pseudonym string) error
 }

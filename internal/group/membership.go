@@ -190,6 +190,23 @@ func (s *Service) membership(ctx context.Context, id string) (Membership, error)
 // end closes a membership and withdraws its RSVPs to meetings that have not begun.
 func (s *Service) end(ctx context.Context, g Group, m Membership, to Status, actor auth.Actor) (Membership, error) {
 	wasActive := m.Status == Active
+	m, err := s.close(ctx, m, to)
+	if err != nil {
+		return Membership{}, err
+	}
+	if wasActive {
+		by := ""
+		if actor.UserID != m.UserID {
+			by = actor.UserID
+		}
+		s.record(ctx, g, engagement.Event{Kind: engagement.GroupLeft, UserID: m.UserID, ActorID: by})
+	}
+	return m, nil
+}
+
+// close sets a current membership's final status and withdraws its RSVPs to meetings that
+// have not begun, so that the places go to the waitlist.
+func (s *Service) close(ctx context.Context, m Membership, to Status) (Membership, error) {
 	m, err := s.repo.UpdateMembership(ctx, m.ID, func(m *Membership) error {
 		if !m.Status.Current() {
 			return errs.E(errs.Conflict, "this membership has ended already")
@@ -212,13 +229,6 @@ func (s *Service) end(ctx context.Context, g Group, m Membership, to Status, act
 		if err := s.withdraw(ctx, mt, m.ID); err != nil {
 			s.log.ErrorContext(ctx, "group: withdraw rsvp of a leaving member", "err", err, "meeting", mt.ID)
 		}
-	}
-	if wasActive {
-		by := ""
-		if actor.UserID != m.UserID {
-			by = actor.UserID
-		}
-		s.record(ctx, g, engagement.Event{Kind: engagement.GroupLeft, UserID: m.UserID, ActorID: by})
 	}
 	return m, nil
 }

@@ -321,3 +321,31 @@ func (m *memoryRepo) currentRSVPs(index map[string][]string, key string) []RSVP 
 	}
 	return out
 }
+
+func (m *memoryRepo) ReplaceUser(ctx context.Context, userID, pseudonym string) error {
+	if err := m.Repo.ReplaceUser(ctx, userID, pseudonym); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, id := range m.ofUser[userID] {
+		x := m.memberships[id]
+		x.UserID, x.Pseudonym = pseudonym, ""
+		m.memberships[id] = x
+		m.ofUser[pseudonym] = append(m.ofUser[pseudonym], id)
+	}
+	delete(m.ofUser, userID)
+	for id, x := range m.rsvps {
+		if x.UserID == userID {
+			x.UserID = pseudonym
+			m.rsvps[id] = x
+		}
+	}
+	for id, x := range m.series {
+		if x.CreatedBy == userID {
+			x.CreatedBy = pseudonym
+			m.series[id] = x
+		}
+	}
+	return nil
+}
