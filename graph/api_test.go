@@ -154,6 +154,8 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	priv, consents, auditLog := privacy.Wire(privacy.Domains{Accounts: accounts, Organisations: orgs, Opportunities: opps,
 		Signups: signups, Profiles: profiles, Inbox: inbox, Notify: notifications, Records: st.PrivacyRecords(),
 		FlushEvents: events.Flush, Proxies: st.Proxies()}, st.Consents(), st.Audit(), log)
+	priv.Register(privacy.Func{Section: "training", ExportFn: train.ExportOf,
+		EraseFn: func(ctx context.Context, e privacy.Erasure) error { return train.Erase(ctx, e.UserID, e.Pseudonym) }})
 	groups := group.NewService(st.Groups(), orgs, accounts, events, auditLog, log)
 	if exclusive {
 		if err := groups.KeepInMemory(t.Context()); err != nil {

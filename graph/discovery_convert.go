@@ -94,6 +94,9 @@ func searchConnection(p discovery.Page[discovery.Hit], view func(group.Group) gr
 		last = encodeCursor("search", string(h.Kind)+":"+h.ID)
 		o := h.Opportunity
 		c.Edges[i] = &model.SearchResultEdge{Cursor: last, Node: &o, Score: h.Score}
+		if h.Module != nil {
+			c.Edges[i].Node = h.Module
+		}
 		if h.Group != nil {
 			v := view(*h.Group)
 			c.Edges[i].Node = &v

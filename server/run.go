@@ -116,6 +116,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 			return err
 		}
 		owner := lease.NewOwner()
+		svc.Training.SetCredentialRetention(time.Duration(cfg.CredentialRetentionDays) * 24 * time.Hour)
 		stores := st.NotifyStores()
 		stores.Expirations = svc.Training
 		jobs := schedule.Jobs(schedule.Platform{Accounts: svc.Accounts, Notify: notify.NewJobs(stores, sender, owner, log),

@@ -96,6 +96,8 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 	priv, consents, auditLog := privacy.Wire(privacy.Domains{Accounts: accounts, Organisations: orgs, Opportunities: opps,
 		Signups: signups, Profiles: profiles, Inbox: inbox, Notify: notifications, Records: st.PrivacyRecords(),
 		FlushEvents: events.Flush, Proxies: st.Proxies()}, st.Consents(), st.Audit(), log)
+	priv.Register(privacy.Func{Section: "training", ExportFn: train.ExportOf,
+		EraseFn: func(ctx context.Context, e privacy.Erasure) error { return train.Erase(ctx, e.UserID, e.Pseudonym) }})
 	groups := group.NewService(st.Groups(), orgs, accounts, events, auditLog, log)
 	if exclusive {
 		if err := groups.KeepInMemory(ctx); err != nil {

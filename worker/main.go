@@ -75,7 +75,7 @@ func run(ctx context.Context, getenv func(string) string, args []string, logOut 
 	owner := lease.NewOwner()
 	// The worker only reads and prunes training records, so the training service records no events.
 	train := training.NewService(st.Training(), st.Credentials(), organisation.NewService(st.Organisations(), accounts), accounts,
-		nil, st.Signups(), log, training.Config{})
+		nil, st.Signups(), log, training.Config{CredentialRetention: time.Duration(cfg.CredentialRetentionDays) * 24 * time.Hour})
 	// The worker only expands meeting schedules, which records no events and checks no roles.
 	groups := group.NewService(st.Groups(), organisation.NewService(st.Organisations(), accounts), accounts, nil, nil, log)
 	stores := st.NotifyStores()

@@ -41,6 +41,10 @@ type Config struct {
 	// StatsK is the suppression threshold of the engagement statistics: no smaller count is shown.
 	StatsK int
 
+	// CredentialRetentionDays is how long a verified credential is kept after the volunteer's
+	// last activity in the organisation.
+	CredentialRetentionDays int
+
 	// PlatformAdmins are the e-mail addresses of the people who operate the platform: they see
 	// the runs of the scheduled jobs.
 	PlatformAdmins []string
@@ -73,6 +77,7 @@ var Vars = []Var{
 	{"RATE_LIMIT", "50", "requests per second per client address (bursts of twice as many); 0 disables"},
 	{"PERSISTED_QUERIES", "off", "`only`: run only the operations of mobile-contract/manifest.json"},
 	{"STATS_K", "5", "engagement statistics suppress every count below this (k-anonymity), 2 to 100"},
+	{"CREDENTIAL_RETENTION_DAYS", "90", "days a verified credential is kept after the volunteer's last activity in the organisation, 1 to 3650"},
 	{"PLATFORM_ADMINS", "", "comma-separated e-mail addresses of the platform's operators (they see job runs)"},
 }
 
@@ -87,13 +92,14 @@ func Load(getenv func(string) string) (Config, error) {
 		EmbeddedAddr: p.str("EMBEDDED_MONGO_ADDR", "127.0.0.1:27017"),
 		LogLevel:     p.level("LOG_LEVEL"),
 
-		MaxBodyBytes:    int64(p.intRange("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),
-		RequestTimeout:  p.duration("REQUEST_TIMEOUT", 15*time.Second),
-		ShutdownTimeout: p.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
-		MaxDepth:        p.intRange("MAX_QUERY_DEPTH", 12, 2, 50),
-		MaxComplexity:   p.intRange("MAX_QUERY_COMPLEXITY", 1000, 10, 100000),
-		RatePerSecond:   p.intRange("RATE_LIMIT", 50, 0, 100000),
-		StatsK:          p.intRange("STATS_K", 5, 2, 100),
+		MaxBodyBytes:            int64(p.intRange("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),
+		RequestTimeout:          p.duration("REQUEST_TIMEOUT", 15*time.Second),
+		ShutdownTimeout:         p.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
+		MaxDepth:                p.intRange("MAX_QUERY_DEPTH", 12, 2, 50),
+		MaxComplexity:           p.intRange("MAX_QUERY_COMPLEXITY", 1000, 10, 100000),
+		RatePerSecond:           p.intRange("RATE_LIMIT", 50, 0, 100000),
+		StatsK:                  p.intRange("STATS_K", 5, 2, 100),
+		CredentialRetentionDays: p.intRange("CREDENTIAL_RETENTION_DAYS", 90, 1, 3650),
 	}
 	c.DevMode = p.boolean("DEV_MODE", c.Embedded())
 	c.Worker = p.boolean("WORKER", c.Embedded())

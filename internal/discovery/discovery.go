@@ -17,6 +17,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/profile"
 	"github.com/mitwirken/mitwirken/internal/search"
+	"github.com/mitwirken/mitwirken/internal/training"
 )
 
 // Commitments tells what a volunteer has signed up for.
@@ -46,6 +47,7 @@ type Service struct {
 	notifier    Notifier
 	holdings    Holdings
 	groups      Groups // nil until SetGroups
+	modules     Modules // nil until SetModules
 	now         func() time.Time
 }
 
@@ -146,6 +148,8 @@ type Hit struct {
 	Opportunity opportunity.Opportunity
 	// Group is set for a self-help group (Kind search.KindGroup).
 	Group *group.Group
+	// Module is set for a training module (Kind search.KindModule).
+	Module *training.Module
 }
 
 // Search finds published opportunities by text, filtered like the opportunity list.
@@ -169,6 +173,10 @@ func (s *Service) Search(ctx context.Context, text string, f opportunity.Filter,
 		case search.KindGroup:
 			if g, ok := s.groupHit(ctx, h.ID, f); ok {
 				hits = append(hits, Hit{Hit: h, Group: &g})
+			}
+		case search.KindModule:
+			if m, ok := s.moduleHit(ctx, h.ID, f); ok {
+				hits = append(hits, Hit{Hit: h, Module: &m})
 			}
 		}
 	}

@@ -22,6 +22,9 @@ const KindOpportunity Kind = "OPPORTUNITY"
 // KindGroup is a self-help group.
 const KindGroup Kind = "GROUP"
 
+// KindModule is a published training module.
+const KindModule Kind = "TRAINING_MODULE"
+
 // Doc is a searchable document. Title counts more than Tags, Tags more than Text.
 type Doc struct {
 	Kind  Kind

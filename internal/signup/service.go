@@ -50,6 +50,8 @@ type Service struct {
 	watcher opportunity.Watcher
 	// admission keeps erased accounts out and checks ages (package privacy).
 	admission Admission
+	// quals refuses volunteers who lack a required module or credential (package training).
+	quals Qualifications
 	// exclusive is set when this process is the only writer of signups (the embedded store):
 	// the book is then preloaded and trusted; otherwise it is refreshed from the store before
 	// every decision and the store's unique keys settle races between processes.
@@ -172,6 +174,9 @@ func (s *Service) SignUpVolunteer(ctx context.Context, actor auth.Actor, shiftID
 
 func (s *Service) signUp(ctx context.Context, sh opportunity.Shift, o opportunity.Opportunity, userID, by string, decideNow, allowOverlap bool) (Signup, error) {
 	if err := s.checkOpen(sh, o); err != nil {
+		return Signup{}, err
+	}
+	if err := s.qualified(ctx, userID, sh, o); err != nil {
 		return Signup{}, err
 	}
 	release, err := s.admit(ctx, userID, o)

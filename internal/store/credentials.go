@@ -129,3 +129,29 @@ func (r *Signups) LastActivity(ctx context.Context, userIDs []string) (map[strin
 	}
 	return out, nil
 }
+
+// EraseUser deletes a person's quiz attempts, completions, lesson progress and
+// credentials, and puts the pseudonym where they appear as the coordinator who verified a
+// credential or the author of a module. Running it again changes nothing more.
+func (r *Training) EraseUser(ctx context.Context, userID, pseudonym string) error {
+	s := r.s
+	mine := bson.D{{Key: "userId", Value: userID}}
+	for _, coll := range []string{collAttempts, collCompletions, collLessonsDone, collCredentials} {
+		if _, err := s.coll(coll).DeleteMany(ctx, mine); err != nil {
+			return fmt.Errorf("store: erase %s: %w", coll, err)
+		}
+	}
+	for coll, field := range map[string]string{collCredentials: "verifiedBy", collModules: "createdBy", collModuleVersions: "createdBy"} {
+		update := bson.D{{Key: "$set", Value: bson.D{{Key: field, Value: pseudonym}}}}
+		if coll == collModules {
+			// Edits of a module are conditional on its version: one racing this update fails
+			// and retries instead of writing the old author back.
+			update = append(update, bson.E{Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}})
+		}
+		_, err := s.coll(coll).UpdateMany(ctx, bson.D{{Key: field, Value: userID}}, update)
+		if err != nil {
+			return fmt.Errorf("store: pseudonymise %s: %w", coll, err)
+		}
+	}
+	return nil
+}

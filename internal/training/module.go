@@ -35,6 +35,7 @@ func (s *Service) Create(ctx context.Context, actor auth.Actor, in ModuleInput) 
 	if s.modules != nil {
 		s.modules.put(m)
 	}
+	s.changed(m)
 	return m, nil
 }
 
@@ -120,6 +121,7 @@ func (s *Service) change(ctx context.Context, actor auth.Actor, id string, edit 
 	if s.modules != nil {
 		s.modules.put(m)
 	}
+	s.changed(m)
 	return m, nil
 }
 
@@ -212,4 +214,26 @@ func (s *Service) List(ctx context.Context, actor auth.Actor, first int, after s
 	}
 	p.Items = list
 	return p, nil
+}
+
+// RevealsAnswers reports whether the actor may see the module's correct choices: its
+// organisation's staff, and volunteers who passed its current version. Everyone else gets
+// the questions without them, so that a quiz cannot be read off the API.
+func (s *Service) RevealsAnswers(ctx context.Context, actor auth.Actor, m Module) (bool, error) {
+	if !actor.Authenticated() {
+		return false, nil
+	}
+	if s.isStaff(ctx, actor, m.OrganisationID) {
+		return true, nil
+	}
+	h, err := s.holding(ctx, actor.UserID)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range h.completions {
+		if c.ModuleID == m.ID && c.Version == m.Version {
+			return true, nil
+		}
+	}
+	return false, nil
 }

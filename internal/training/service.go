@@ -86,6 +86,9 @@ type Service struct {
 
 	keyMu sync.Mutex
 	key   ed25519.PrivateKey
+
+	watchMu  sync.Mutex
+	watchers []func(Module)
 }
 
 // NewService returns the training service. act may be nil where credentials are not purged.
@@ -201,4 +204,44 @@ func sortModules(list []Module) {
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
+}
+
+// OnChange calls f with every module now and after every write of a module in this process,
+// e.g. to keep a search index.
+func (s *Service) OnChange(ctx context.Context, f func(Module)) error {
+	list, err := s.allModules(ctx)
+	if err != nil {
+		return err
+	}
+	s.watchMu.Lock()
+	s.watchers = append(s.watchers, f)
+	s.watchMu.Unlock()
+	for _, m := range list {
+		f(m)
+	}
+	return nil
+}
+
+// changed tells the watchers about a written module.
+func (s *Service) changed(m Module) {
+	s.watchMu.Lock()
+	ws := slices.Clone(s.watchers)
+	s.watchMu.Unlock()
+	for _, f := range ws {
+		f(m)
+	}
+}
+
+// Listed returns a published module, for search results.
+func (s *Service) Listed(ctx context.Context, id string) (Module, bool) {
+	m, err := s.module(ctx, id)
+	return m, err == nil && m.Status == StatusPublished
+}
+
+// SetCredentialRetention changes how long credentials are kept after the volunteer's last
+// activity in the organisation (from the configuration); zero keeps the default.
+func (s *Service) SetCredentialRetention(d time.Duration) {
+	if d > 0 {
+		s.cfg.CredentialRetention = d
+	}
 }

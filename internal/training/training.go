@@ -153,6 +153,10 @@ type Repo interface {
 	InsertLessonDone(ctx context.Context, d LessonDone) error
 	LessonsDone(ctx context.Context, userID string) ([]LessonDone, error)
 
+	// EraseUser deletes the person's attempts, completions, lesson progress and credentials,
+	// and replaces them by the pseudonym as verifier of credentials and author of modules.
+	EraseUser(ctx context.Context, userID, pseudonym string) error
+
 	// CertificateKey returns the key that signs certificates, creating it on first use; every
 	// process sharing the store gets the same key.
 	CertificateKey(ctx context.Context) (ed25519.PrivateKey, error)
