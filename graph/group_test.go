@@ -112,7 +112,7 @@ func TestGroupAnonymity(t *testing.T) {
 	asBernd := a.As(bernd.token)
 	paths := map[string]string{
 		"group": `query($g: ID!) { group(id: $g) { id name memberCount place onlineUrl myMembership { id pseudonym }
-		  members { id pseudonym status facilitator isMe since } membershipRequests { id pseudonym }
+		  members { id pseudonym status facilitator isMe } membershipRequests { id pseudonym }
 		  meetings { id attendingCount waitlistCount location onlineUrl myRsvp { status } attendedCount group { id } } } }`,
 		"meeting":  `query($m: ID!) { meeting(id: $m) { id attendingCount waitlistCount myRsvp { status } group { members { id pseudonym } } } }`,
 		"search":   `{ search(text: "Angehörige") { edges { node { ... on Group { id name members { id pseudonym } myMembership { id } } } } } }`,

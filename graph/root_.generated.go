@@ -243,7 +243,6 @@ type ComplexityRoot struct {
 		ID          func(childComplexity int) int
 		IsMe        func(childComplexity int) int
 		Pseudonym   func(childComplexity int) int
-		Since       func(childComplexity int) int
 		Status      func(childComplexity int) int
 	}
 
@@ -1516,12 +1515,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GroupMember.Pseudonym(childComplexity), true
-	case "GroupMember.since":
-		if e.ComplexityRoot.GroupMember.Since == nil {
-			break
-		}
-
-		return e.ComplexityRoot.GroupMember.Since(childComplexity), true
 	case "GroupMember.status":
 		if e.ComplexityRoot.GroupMember.Status == nil {
 			break
@@ -4600,7 +4593,7 @@ type Group {
   meetings(from: DateTime, to: DateTime): [Meeting!]!
 }
 
-"How members see each other: a pseudonym and nothing else."
+"How members see each other: a pseudonym and nothing else (not even when they joined, which could tell who they are)."
 type GroupMember {
   "The membership's random ID."
   id: ID!
@@ -4608,7 +4601,6 @@ type GroupMember {
   status: GroupMembershipStatus!
   facilitator: Boolean!
   isMe: Boolean!
-  since: DateTime!
 }
 
 type GroupMembership {
@@ -6173,8 +6165,6 @@ func (ec *executionContext) childFields_GroupMember(ctx context.Context, field g
 		return ec.fieldContext_GroupMember_facilitator(ctx, field)
 	case "isMe":
 		return ec.fieldContext_GroupMember_isMe(ctx, field)
-	case "since":
-		return ec.fieldContext_GroupMember_since(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GroupMember", field.Name)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/errs"
@@ -84,13 +83,12 @@ type Member struct {
 	Status      Status
 	Facilitator bool
 	// IsMe marks the actor's own membership.
-	IsMe  bool
-	Since time.Time
+	IsMe bool
 }
 
 func memberOf(g Group, m Membership, actor auth.Actor) Member {
 	return Member{ID: m.ID, Pseudonym: m.Pseudonym, Status: m.Status, Facilitator: g.IsFacilitator(m.UserID),
-		IsMe: actor.Authenticated() && m.UserID == actor.UserID, Since: m.CreatedAt}
+		IsMe: actor.Authenticated() && m.UserID == actor.UserID}
 }
 
 // Members lists the active members by pseudonym, for insiders; others get an empty list.
