@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/mitwirken/mitwirken/graph"
+	"github.com/mitwirken/mitwirken/internal/audit"
 	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/calendar"
+	"github.com/mitwirken/mitwirken/internal/privacy"
 )
 
 // person is a volunteer with data in every collection the foundation writes.
@@ -283,4 +285,75 @@ func TestDeleteMyAccountLeavesNothingIdentifying(t *testing.T) {
 	as.Do(t, signUpMutation, map[string]any{"shift": p.shiftA}).Fails(t, "NOT_FOUND", "")
 	a.Do(t, loginMutation, map[string]any{"input": map[string]any{"email": p.email, "password": testPassword}}).Fails(t, "UNAUTHENTICATED", "")
 	a.Do(t, refreshMutation, map[string]any{"t": p.s.RefreshToken}).Fails(t, "UNAUTHENTICATED", "")
+}
+
+func TestRetentionWarnsThenErasesInactiveAccounts(t *testing.T) {
+	a := newAPI(t)
+	idle := a.register(t, "idle@example.org", "Idle Ida")
+	priv := a.services.Privacy
+	keep := privacy.Retention{InactiveAccount: 720 * 24 * time.Hour, Warning: 30 * 24 * time.Hour, AuditLog: 730 * 24 * time.Hour,
+		Notifications: 90 * 24 * time.Hour}
+	priv.SetRetention(keep, a.store.PrivacyRecords(), a.services.Notify, privacy.Pruners{Audit: a.store.Audit(), Notifications: a.store.Outbox()})
+	if err := a.services.Audit.Record(t.Context(), audit.Entry{ActorID: "someone", SubjectUserID: "someone-else", Action: audit.ContactViewed}); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	at := func(d time.Duration) int64 {
+		t.Helper()
+		priv.SetClock(func() time.Time { return start.Add(d) })
+		a.services.Notify.SetClock(func() time.Time { return start.Add(d) })
+		n, err := priv.RunRetention(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	warnings := func() int {
+		d, err := a.store.Dump(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, m := range d["outbox"] {
+			if m["kind"] == "ACCOUNT_INACTIVE" && m["userId"] == idle.User.ID {
+				n++
+			}
+		}
+		return n
+	}
+	day := 24 * time.Hour
+	if n := at(100 * day); n != 0 || warnings() != 0 {
+		t.Fatalf("after 100 days: %d actions, %d warnings; want none", n, warnings())
+	}
+	if n := at(691 * day); n < 1 || warnings() == 0 {
+		t.Fatalf("29 days before the end: %d actions, %d warnings; want one warning", n, warnings())
+	}
+	before := warnings()
+	if n := at(692 * day); n != 0 || warnings() != before {
+		t.Fatal("a second run warned again")
+	}
+	var me struct{ Me *struct{ ID string } }
+	a.As(idle.AccessToken).Do(t, `{ me { id } }`, nil).OK(t, &me)
+	if me.Me == nil {
+		t.Fatal("erased before the warning period ended")
+	}
+	// The period is over and the warning is 30 days old.
+	if n := at(721 * day); n < 1 {
+		t.Fatalf("after the period: %d actions, want the erasure", n)
+	}
+	a.As(idle.AccessToken).Do(t, `{ me { id } }`, nil).OK(t, &me)
+	if me.Me != nil {
+		t.Fatal("the inactive account is still there")
+	}
+	// Two years on, the audit entry of the start is gone too.
+	at(731 * day)
+	d, err := a.store.Dump(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range d["audit"] {
+		if e["subjectUserId"] == "someone-else" {
+			t.Fatal("an audit entry older than two years is kept")
+		}
+	}
 }

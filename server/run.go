@@ -21,6 +21,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/lease"
 	"github.com/mitwirken/mitwirken/internal/mail"
 	"github.com/mitwirken/mitwirken/internal/notify"
+	"github.com/mitwirken/mitwirken/internal/privacy"
 	"github.com/mitwirken/mitwirken/internal/schedule"
 	"github.com/mitwirken/mitwirken/internal/stats"
 	"github.com/mitwirken/mitwirken/internal/store"
@@ -79,6 +80,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	// Deferred after the store's Close, so it runs before it.
 	defer closeServices()
 	svc.Accounts.SetPlatformAdmins(cfg.PlatformAdmins)
+	svc.Privacy.SetRetention(retentionOf(cfg), st.PrivacyRecords(), svc.Notify, privacy.Pruners{Audit: st.Audit(), Notifications: st.Outbox()})
 	allow, err := allowlist(cfg.PersistedOnly)
 	if err != nil {
 		return err
@@ -121,7 +123,7 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 		stores.Expirations = svc.Training
 		jobs := schedule.Jobs(schedule.Platform{Accounts: svc.Accounts, Notify: notify.NewJobs(stores, sender, owner, log),
 			Leases: st.Leases(), Runs: st.JobRuns(), Replays: st.Replays(), Stats: stats.NewJob(st.Stats(), st.Outbox(), st.Stats()),
-			Training: svc.Training, GroupMeetings: svc.Groups})
+			Training: svc.Training, GroupMeetings: svc.Groups, Retention: svc.Privacy})
 		runner, err := schedule.NewRunner(baseCtx, jobs, log,
 			schedule.WithLeases(lease.NewManager(st.Leases(), owner, log)), schedule.WithRunLog(st.JobRuns()))
 		if err != nil {

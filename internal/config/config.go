@@ -44,6 +44,13 @@ type Config struct {
 	// CredentialRetentionDays is how long a verified credential is kept after the volunteer's
 	// last activity in the organisation.
 	CredentialRetentionDays int
+	// Retention of personal data (the deletion concept in README.md): inactive accounts are
+	// erased after RetentionInactiveMonths with a warning RetentionWarningDays before; delivered
+	// notifications and audit entries are deleted after their periods.
+	RetentionInactiveMonths   int
+	RetentionWarningDays      int
+	RetentionNotificationDays int
+	RetentionAuditMonths      int
 
 	// PlatformAdmins are the e-mail addresses of the people who operate the platform: they see
 	// the runs of the scheduled jobs.
@@ -78,6 +85,10 @@ var Vars = []Var{
 	{"PERSISTED_QUERIES", "off", "`only`: run only the operations of mobile-contract/manifest.json"},
 	{"STATS_K", "5", "engagement statistics suppress every count below this (k-anonymity), 2 to 100"},
 	{"CREDENTIAL_RETENTION_DAYS", "90", "days a verified credential is kept after the volunteer's last activity in the organisation, 1 to 3650"},
+	{"RETENTION_INACTIVE_MONTHS", "24", "months without activity after which an account is erased (with a warning first), 1 to 120; 0 keeps accounts"},
+	{"RETENTION_WARNING_DAYS", "30", "days before that erasure the person is warned by e-mail or in the app, 1 to 180"},
+	{"RETENTION_NOTIFICATION_DAYS", "90", "days delivered notifications are kept, 1 to 90"},
+	{"RETENTION_AUDIT_MONTHS", "24", "months entries of the audit log are kept, 1 to 120"},
 	{"PLATFORM_ADMINS", "", "comma-separated e-mail addresses of the platform's operators (they see job runs)"},
 }
 
@@ -100,6 +111,11 @@ func Load(getenv func(string) string) (Config, error) {
 		RatePerSecond:           p.intRange("RATE_LIMIT", 50, 0, 100000),
 		StatsK:                  p.intRange("STATS_K", 5, 2, 100),
 		CredentialRetentionDays: p.intRange("CREDENTIAL_RETENTION_DAYS", 90, 1, 3650),
+
+		RetentionInactiveMonths:   p.intRange("RETENTION_INACTIVE_MONTHS", 24, 0, 120),
+		RetentionWarningDays:      p.intRange("RETENTION_WARNING_DAYS", 30, 1, 180),
+		RetentionNotificationDays: p.intRange("RETENTION_NOTIFICATION_DAYS", 90, 1, 90),
+		RetentionAuditMonths:      p.intRange("RETENTION_AUDIT_MONTHS", 24, 1, 120),
 	}
 	c.DevMode = p.boolean("DEV_MODE", c.Embedded())
 	c.Worker = p.boolean("WORKER", c.Embedded())

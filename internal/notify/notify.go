@@ -65,6 +65,8 @@ const (
 	// Invitation is a coordinator's invitation to a shift, sent only to volunteers who agreed
 	// to be contacted.
 	Invitation Kind = "INVITATION"
+	// AccountInactive warns that an inactive account will be erased (package privacy).
+	AccountInactive Kind = "ACCOUNT_INACTIVE"
 	// MeetingReminder reminds a member of a self-help group meeting; MeetingReminderNeutral
 	// does so for a sensitive group without naming it.
 	MeetingReminder        Kind = "MEETING_REMINDER"

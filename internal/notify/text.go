@@ -49,6 +49,12 @@ Ihr Nachweis „{{credential .Credential}}“, den Ihre Organisation gesehen hat
 			`Guten Tag{{with .Name}} {{.}}{{end}},
 
 der Nachweis „{{credential .Credential}}“ von {{.Person}} gilt bis {{day .Until}}. Bitte sprechen Sie {{.Person}} rechtzeitig auf einen neuen an.`},
+		AccountInactive: {`Ihr Konto bei Mitwirken wird bald gelöscht`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+Sie haben Mitwirken lange nicht genutzt. Damit wir keine Daten länger aufbewahren als nötig, löschen wir Ihr Konto mit allen persönlichen Daten nach dem {{day .Until}}.
+
+Wenn Sie Ihr Konto behalten möchten, melden Sie sich einfach vorher in der App an. Wenn nicht, müssen Sie nichts tun.`},
 		Invitation: {`Einladung: {{.Title}}`,
 			`Guten Tag{{with .Name}} {{.}}{{end}},
 
@@ -117,6 +123,12 @@ your {{credential .Credential}}, as seen by your organisation, is valid until {{
 			`Hello{{with .Name}} {{.}}{{end}},
 
 {{.Person}}'s {{credential .Credential}} is valid until {{day .Until}}. Please ask {{.Person}} for a new one in time.`},
+		AccountInactive: {`Your Mitwirken account will be deleted soon`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+you have not used Mitwirken for a long time. So that we keep no data longer than needed, we will delete your account with all personal data after {{day .Until}}.
+
+If you want to keep your account, simply sign in to the app before then. If not, you need not do anything.`},
 		Invitation: {`Invitation: {{.Title}}`,
 			`Hello{{with .Name}} {{.}}{{end}},
 

@@ -83,4 +83,3 @@ func (s *Service) RecordParentalConsent(ctx context.Context, actor auth.Actor, o
 	return s.ages.Consents.RecordOnBehalf(ctx, actor, consent.OnBehalf{UserID: userID, Purpose: consent.Parental, Granted: granted,
 		Method: method, Note: note, OrganisationID: orgID}, "input")
 }
-

@@ -47,6 +47,7 @@ type Service struct {
 	phones    Phones
 	ages      Ages
 	proxies   ProxyDeps
+	retention retention
 
 	// gates keep an erasure and new records about the same person apart: writers that create
 	// records about a person (a signup) hold the person's gate for reading until the record is

@@ -22,6 +22,11 @@ type Platform struct {
 	Replays interface {
 		PruneReplays(ctx context.Context, before time.Time) (int64, error)
 	}
+	// Retention erases inactive accounts after a warning and prunes the audit log and old
+	// notifications (privacy.Service.RunRetention); idempotent.
+	Retention interface {
+		RunRetention(ctx context.Context) (int64, error)
+	}
 	// GroupMeetings creates the meetings of self-help groups' schedules for their rolling
 	// horizon (group.Service.Expand); idempotent.
 	GroupMeetings interface {
@@ -49,6 +54,7 @@ const (
 	JobExpandMeetings     = "expand-group-meetings"
 	JobExpiryReminders    = "expiry-reminders"
 	JobPruneTraining      = "prune-credentials"
+	JobRetention          = "retention"
 )
 
 // How long lease claims and run records are kept. Two processes running the frequent jobs
@@ -95,6 +101,9 @@ func Jobs(p Platform) []Job {
 	}
 	if p.Training != nil {
 		jobs = append(jobs, Job{Name: JobPruneTraining, Spec: "@every 6h", Run: p.Training.Prune})
+	}
+	if p.Retention != nil {
+		jobs = append(jobs, Job{Name: JobRetention, Spec: "CRON_TZ=Europe/Berlin 30 3 * * *", Run: p.Retention.RunRetention})
 	}
 	if p.GroupMeetings != nil {
 		jobs = append(jobs, Job{Name: JobExpandMeetings, Spec: "@every 6h", Run: p.GroupMeetings.Expand})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/errs"
@@ -87,9 +88,12 @@ func (r *PrivacyRecords) RecordsOf(ctx context.Context, kind privacy.Kind, userI
 func (r *PrivacyRecords) EraseRecords(ctx context.Context, kind privacy.Kind, mode privacy.Mode, e privacy.Erasure) error {
 	switch {
 	case kind == privacy.KindEvents && mode == privacy.Pseudonymise:
-		for _, field := range []string{"userId", "actorId"} {
-			if err := r.setWhere(ctx, collEvents, field, e.UserID, e.Pseudonym); err != nil {
-				return err
+		// "statQueue" holds copies of new events until the statistics job has read them.
+		for _, coll := range []string{collEvents, "statQueue"} {
+			for _, field := range []string{"userId", "actorId"} {
+				if err := r.setWhere(ctx, coll, field, e.UserID, e.Pseudonym); err != nil {
+					return err
+				}
 			}
 		}
 		return nil
@@ -317,4 +321,58 @@ func (a *Accounts) Rekey(ctx context.Context, u account.User, oldEmail string) e
 		return fmt.Errorf("store: release email: %w", err)
 	}
 	return nil
+}
+
+// LastActivity returns, by user, the latest of: account created, session started or
+// refreshed, signup made or changed, consent decided. It reads the collections once each
+// (a daily job), with projections.
+func (r *PrivacyRecords) LastActivity(ctx context.Context) (map[string]time.Time, error) {
+	out := map[string]time.Time{}
+	sources := []struct {
+		coll, user string
+		times      []string
+	}{
+		{collUsers, "_id", []string{"createdAt"}},
+		{collSessions, "userId", []string{"createdAt", "lastUsedAt"}},
+		{collSignups, "userId", []string{"createdAt", "updatedAt"}},
+		{collConsents, "userId", []string{"at"}},
+	}
+	for _, src := range sources {
+		proj := bson.D{{Key: src.user, Value: 1}}
+		for _, f := range src.times {
+			proj = append(proj, bson.E{Key: f, Value: 1})
+		}
+		docs, err := findAll[bson.M](ctx, r.s, src.coll, bson.D{}, options.Find().SetProjection(proj))
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			id, _ := d[src.user].(string)
+			if id == "" {
+				continue
+			}
+			for _, f := range src.times {
+				if t, ok := d[f].(bson.DateTime); ok && t.Time().After(out[id]) {
+					out[id] = t.Time()
+				}
+			}
+		}
+	}
+	// Only accounts count: other collections may name people who are gone.
+	users, err := findAll[struct {
+		ID string `bson:"_id"`
+	}](ctx, r.s, collUsers, bson.D{}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, err
+	}
+	exists := make(map[string]bool, len(users))
+	for _, u := range users {
+		exists[u.ID] = true
+	}
+	for id := range out {
+		if !exists[id] {
+			delete(out, id)
+		}
+	}
+	return out, nil
 }
