@@ -110,6 +110,9 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 		return graph.Services{}, nil, err
 	}
 	cal.SetGroups(st.GroupCalendarFeeds(), groups)
+	if !exclusive {
+		go groups.Follow(feedCtx, 5*time.Second) // other replicas' groups into search
+	}
 	priv.Register(privacy.Func{Section: "groups",
 		ExportFn: func(ctx context.Context, userID string) (any, error) { return groups.ExportOf(ctx, userID) },
 		EraseFn: func(ctx context.Context, e privacy.Erasure) error {

@@ -247,3 +247,21 @@ func TestCreateGroupRules(t *testing.T) {
 		t.Fatalf("Browse elsewhere = %d", p.Total)
 	}
 }
+
+// TestFollowSeesOtherProcessesGroups: a second process hears of a group the first created.
+func TestFollowSeesOtherProcessesGroups(t *testing.T) {
+	w := newWorld(t)
+	a, b := w.service(t, false), w.service(t, false)
+	seen := make(chan string, 10)
+	if err := b.OnChange(t.Context(), func(g group.Group) { seen <- g.ID }); err != nil {
+		t.Fatal(err)
+	}
+	go b.Follow(t.Context(), 10*time.Millisecond)
+	coord, orgID := w.org(t)
+	g := mustGroup(t, a, coord, groupInput(orgID))
+	for id := range seen {
+		if id == g.ID {
+			return
+		}
+	}
+}
