@@ -1163,7 +1163,7 @@ func (v *GroupGroupMeetingsMeeting) __premarshalJSON() (*__premarshalGroupGroupM
 // GroupGroupMembersGroupMember includes the requested fields of the GraphQL type GroupMember.
 // The GraphQL type's documentation follows.
 //
-// How members see each other: a pseudonym and nothing else.
+// How members see each other: a pseudonym and nothing else (not even when they joined, which could tell who they are).
 type GroupGroupMembersGroupMember struct {
 	// The membership's random ID.
 	Id          string `json:"id"`
