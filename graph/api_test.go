@@ -167,6 +167,7 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	}
 	cal := calendar.NewService(st.CalendarFeeds(), signups, opps, log)
 	cal.SetGroups(st.GroupCalendarFeeds(), groups)
+	groups.SetNotifier(notifications)
 	priv.Register(privacy.Func{Section: "groups",
 		ExportFn: func(ctx context.Context, userID string) (any, error) { return groups.ExportOf(ctx, userID) },
 		EraseFn: func(ctx context.Context, e privacy.Erasure) error {

@@ -110,6 +110,7 @@ func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 		return graph.Services{}, nil, err
 	}
 	cal.SetGroups(st.GroupCalendarFeeds(), groups)
+	groups.SetNotifier(notifications)
 	if !exclusive {
 		go groups.Follow(feedCtx, 5*time.Second) // other replicas' groups into search
 	}

@@ -171,3 +171,32 @@ func TestMeetingReminders(t *testing.T) {
 		}
 	}
 }
+
+// TestCancelledMeetingNotice tells the members who said yes that a meeting is off, in
+// neutral words for a sensitive group, once.
+func TestCancelledMeetingNotice(t *testing.T) {
+	w := newWorld(t)
+	s := w.service(t, true)
+	svc := notify.NewService(w.st.Outbox(), w.st.Outbox(), w.st.Accounts(), w.st.Outbox(), w.log)
+	s.SetNotifier(svc)
+	coord, g, m, members := meetingWithMembers(t, w, s, 1, 2, true)
+	for _, a := range members {
+		if _, err := s.RSVP(t.Context(), a, m.ID, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 2 {
+		if _, err := s.Cancel(t.Context(), coord, m.ID, "Die Leitung ist krank"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, a := range members {
+		msg, err := svc.Message(t.Context(), notify.MessageID(notify.MeetingCancelledKey(m.ID, a.UserID), notify.InApp))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if msg.Title != "Gruppentreffen abgesagt" || strings.Contains(msg.Body, g.Name) || strings.Contains(msg.Body, "krank") {
+			t.Fatalf("notice for a sensitive group: %q / %q", msg.Title, msg.Body)
+		}
+	}
+}

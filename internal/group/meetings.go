@@ -147,12 +147,14 @@ func (s *Service) ChangeSchedule(ctx context.Context, actor auth.Actor, seriesID
 	}
 	for _, m := range meetings {
 		if m.SeriesID == old.ID && m.Status == Scheduled && !m.Original.Before(from) && m.StartsAt.After(now) {
-			if _, err := s.repo.UpdateMeeting(ctx, m.ID, func(m *Meeting) error {
-				m.Status, m.CancelReason = Cancelled, "schedule changed"
+			m, err := s.repo.UpdateMeeting(ctx, m.ID, func(m *Meeting) error {
+				m.Status, m.CancelReason = Cancelled, ""
 				return nil
-			}); err != nil {
+			})
+			if err != nil {
 				return View{}, errs.Wrap("group: cancel replaced meeting", err)
 			}
+			s.noticeCancelled(ctx, m)
 		}
 	}
 	sr.ID, sr.CreatedBy, sr.CreatedAt = s.repo.NewID(), actor.UserID, now
@@ -377,13 +379,19 @@ func (s *Service) Cancel(ctx context.Context, actor auth.Actor, meetingID, reaso
 	if err != nil {
 		return MeetingView{}, err
 	}
-	return s.changeMeeting(ctx, actor, meetingID, func(m *Meeting) error {
+	cancelled := false
+	mv, err := s.changeMeeting(ctx, actor, meetingID, func(m *Meeting) error {
 		if m.Status == Cancelled {
 			return nil
 		}
+		cancelled = true
 		m.Status, m.CancelReason = Cancelled, why
 		return nil
 	})
+	if err == nil && cancelled {
+		s.noticeCancelled(ctx, mv.Meeting)
+	}
+	return mv, err
 }
 
 // Move moves one meeting that has not begun to a new time in the future; the end defaults to

@@ -57,6 +57,7 @@ type Service struct {
 
 	mu       sync.Mutex
 	watchers []func(g Group)
+	notifier Notifier // nil: no notices
 }
 
 // NewService returns the group service over repo; see KeepInMemory.

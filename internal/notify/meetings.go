@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mitwirken/mitwirken/internal/errs"
+	"github.com/mitwirken/mitwirken/internal/group"
 )
 
 // MeetingAttendee is a member who said they will come to a self-help group meeting.
@@ -127,4 +128,28 @@ func (r *MeetingReminders) load(ctx context.Context, now time.Time, horizon time
 	}
 	r.loaded = true
 	return nil
+}
+
+var _ group.Notifier = (*Service)(nil)
+
+// MeetingCancelledKey is the idempotency key of a member's notice that a meeting is off.
+func MeetingCancelledKey(meetingID, userID string) string {
+	return "meeting-cancelled:" + meetingID + ":" + userID
+}
+
+// MeetingCancelled tells the members who said they would come to a group meeting that it is
+// off, once per member and meeting. For a sensitive group the notice names neither the group
+// nor the reason, in the app or by e-mail.
+func (s *Service) MeetingCancelled(ctx context.Context, g group.Group, m group.Meeting, userIDs []string) error {
+	reqs := make([]Request, 0, len(userIDs))
+	for _, id := range userIDs {
+		r := Request{Key: MeetingCancelledKey(m.ID, id), UserID: id, Kind: MeetingCancelled,
+			Data: Data{Title: g.Name, Start: m.StartsAt.In(m.Location()), Reason: m.CancelReason}, Deadline: m.StartsAt}
+		if g.Sensitive {
+			r.Kind, r.Data.Title, r.Data.Reason, r.Sensitive = MeetingCancelledNeutral, "", "", true
+		}
+		reqs = append(reqs, r)
+	}
+	_, err := s.Enqueue(ctx, reqs)
+	return err
 }

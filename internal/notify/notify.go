@@ -71,6 +71,10 @@ const (
 	// does so for a sensitive group without naming it.
 	MeetingReminder        Kind = "MEETING_REMINDER"
 	MeetingReminderNeutral Kind = "MEETING_REMINDER_NEUTRAL"
+	// MeetingCancelled tells the members who said they would come that a meeting is off;
+	// MeetingCancelledNeutral does so without naming a sensitive group.
+	MeetingCancelled        Kind = "MEETING_CANCELLED"
+	MeetingCancelledNeutral Kind = "MEETING_CANCELLED_NEUTRAL"
 	// CoordinatorDigest lists an organisation's shifts of the next two weeks with open places.
 	CoordinatorDigest Kind = "COORDINATOR_DIGEST"
 	// TrainingExpiring and CredentialExpiring tell a volunteer that a completion or a verified

@@ -67,6 +67,16 @@ Einladungen können Sie in Ihrem Profil abstellen.`},
 Ihr Gruppentreffen „{{.Title}}“ beginnt {{when .Start}}.
 
 Falls Sie doch nicht kommen können, sagen Sie bitte in der App ab. Dann kann jemand anderes den Platz bekommen.`},
+		MeetingCancelled: {`Treffen abgesagt: {{.Title}}`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+das Gruppentreffen „{{.Title}}“ {{when .Start}} findet nicht statt.{{with .Reason}}
+
+Dazu wurde geschrieben: {{.}}{{end}}`},
+		MeetingCancelledNeutral: {`Gruppentreffen abgesagt`,
+			`Guten Tag,
+
+Ihr Gruppentreffen {{when .Start}} findet nicht statt. Mehr dazu finden Sie in der App.`},
 		MeetingReminderNeutral: {`Erinnerung: Gruppentreffen`,
 			`Guten Tag,
 
@@ -141,6 +151,16 @@ You can turn invitations off in your profile.`},
 your group meeting “{{.Title}}” starts {{when .Start}}.
 
 If you cannot come after all, please say so in the app so that someone else can have the place.`},
+		MeetingCancelled: {`Meeting cancelled: {{.Title}}`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+the group meeting “{{.Title}}” {{when .Start}} will not take place.{{with .Reason}}
+
+The note says: {{.}}{{end}}`},
+		MeetingCancelledNeutral: {`Group meeting cancelled`,
+			`Hello,
+
+your group meeting {{when .Start}} will not take place. You will find more in the app.`},
 		MeetingReminderNeutral: {`Reminder: group meeting`,
 			`Hello,
 

@@ -1,0 +1,38 @@
+package group
+
+import "context"
+
+// Notifier tells members that a meeting is off (notify.Service). For a sensitive group it must
+// name neither the group nor the reason: a lock screen shows a notice's title and the beginning
+// of its text.
+type Notifier interface {
+	MeetingCancelled(ctx context.Context, g Group, m Meeting, userIDs []string) error
+}
+
+// SetNotifier lets the service tell members about cancelled meetings; without one it does not.
+func (s *Service) SetNotifier(n Notifier) { s.notifier = n }
+
+// noticeCancelled tells the members who said they would come (or wait) that the meeting is
+// off. A failure is logged: the cancellation stands.
+func (s *Service) noticeCancelled(ctx context.Context, m Meeting) {
+	if s.notifier == nil {
+		return
+	}
+	g, err := s.repo.Group(ctx, m.GroupID)
+	if err != nil {
+		s.log.ErrorContext(ctx, "group: cancellation notice", "err", err, "meeting", m.ID)
+		return
+	}
+	rsvps, err := s.repo.RSVPsOf(ctx, m.ID)
+	if err != nil {
+		s.log.ErrorContext(ctx, "group: cancellation notice", "err", err, "meeting", m.ID)
+		return
+	}
+	users := make([]string, 0, len(rsvps))
+	for _, r := range rsvps {
+		users = append(users, r.UserID)
+	}
+	if err := s.notifier.MeetingCancelled(ctx, g, m, users); err != nil {
+		s.log.ErrorContext(ctx, "group: cancellation notice", "err", err, "meeting", m.ID)
+	}
+}
