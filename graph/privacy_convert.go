@@ -2,12 +2,16 @@ package graph
 
 import (
 	"context"
+	"slices"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/mitwirken/mitwirken/graph/model"
 	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/consent"
 	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/privacy"
+	"github.com/mitwirken/mitwirken/internal/signup"
 )
 
 func consentPayload(st consent.State, err error) (*model.ConsentPayload, error) {
@@ -79,4 +83,35 @@ func proxyPayload(p privacy.ProxyRegistration, err error) (*model.ProxyVolunteer
 		return nil, err
 	}
 	return &model.ProxyVolunteerPayload{User: p.User, TakeoverCode: p.TakeoverCode}, nil
+}
+
+// volunteerOf is the person of a signup as the viewer may see them. An erased person is only
+// "a volunteer"; staff reading the e-mail address on a roster is written to the audit log.
+func (r *Resolver) volunteerOf(ctx context.Context, su *signup.Signup) (*model.Volunteer, error) {
+	u, err := load(ctx, loadersFrom(ctx).users, su.UserID)
+	if errs.Is(err, errs.NotFound) {
+		name := "Ehemalige Freiwillige oder ehemaliger Freiwilliger"
+		if !viewer(ctx).German() {
+			name = "A former volunteer"
+		}
+		return &model.Volunteer{DisplayName: name}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	staff, err := viewerIsStaff(ctx, su.OrganisationID)
+	if err != nil {
+		return nil, err
+	}
+	v := &model.Volunteer{DisplayName: u.DisplayName}
+	if !signup.ContactVisible(viewer(ctx), *su, staff) {
+		return v, nil
+	}
+	if slices.Contains(graphql.CollectAllFields(ctx), "email") {
+		if err := r.Svc.Privacy.LogRosterContact(ctx, viewer(ctx), su.OrganisationID, su.UserID); err != nil {
+			return nil, err
+		}
+	}
+	v.Email = &u.Email
+	return v, nil
 }

@@ -263,6 +263,33 @@ func TestDeleteMyAccountLeavesNothingIdentifying(t *testing.T) {
 			t.Fatalf("shift A confirmedCount = %d, want 1 (the place moved up)", sh.ConfirmedCount)
 		}
 	}
+	// The roster still lists the place, for "a volunteer".
+	var roster struct {
+		Opportunity struct {
+			Shifts []struct {
+				Signups []struct {
+					Status    string
+					Volunteer struct {
+						DisplayName string
+						Email       *string
+					}
+				}
+			}
+		}
+	}
+	a.As(f.coordinator.AccessToken).Do(t, `query($id: ID!) { opportunity(id: $id) { shifts { signups { status volunteer { displayName email } } } } }`,
+		map[string]any{"id": f.oppID}).OK(t, &roster)
+	former := 0
+	for _, sh := range roster.Opportunity.Shifts {
+		for _, su := range sh.Signups {
+			if strings.HasPrefix(su.Volunteer.DisplayName, "Ehemalige") && su.Volunteer.Email == nil {
+				former++
+			}
+		}
+	}
+	if former != 2 {
+		t.Fatalf("roster shows %d former volunteers, want the erased person's 2 signups", former)
+	}
 	var mine struct {
 		MySignups struct{ Edges []struct{ Node signupView } }
 	}

@@ -98,19 +98,7 @@ func (r *signupResolver) Shift(ctx context.Context, obj *signup.Signup) (*opport
 }
 
 func (r *signupResolver) Volunteer(ctx context.Context, obj *signup.Signup) (*model.Volunteer, error) {
-	u, err := load(ctx, loadersFrom(ctx).users, obj.UserID)
-	if err != nil {
-		return nil, err
-	}
-	staff, err := viewerIsStaff(ctx, obj.OrganisationID)
-	if err != nil {
-		return nil, err
-	}
-	v := &model.Volunteer{DisplayName: u.DisplayName}
-	if signup.ContactVisible(viewer(ctx), *obj, staff) {
-		v.Email = &u.Email
-	}
-	return v, nil
+	return r.volunteerOf(ctx, obj)
 }
 
 func (r *signupResolver) Hours(ctx context.Context, obj *signup.Signup) (*float64, error) {
