@@ -69,7 +69,8 @@ func (s *Service) view(ctx context.Context, actor auth.Actor, g Group) (View, er
 			v.Mine = &mm
 		}
 	}
-	if !v.Member() && !v.Facilitator {
+	if !v.Facilitator {
+		// Also for members: a coordinator who belongs to a group still manages it.
 		v.Staff = s.isStaff(ctx, actor, g.OrganisationID)
 	}
 	return v, nil
