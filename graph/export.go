@@ -37,3 +37,16 @@ func ExportHandler(r *Resolver, tokens *auth.Tokens, log *slog.Logger) http.Hand
 		_, _ = w.Write([]byte(doc))
 	}))
 }
+
+// refuseErased turns away the bearer of an access token whose account was erased meanwhile:
+// the token stays valid for minutes, and requests with it must not create new records about
+// a person who is gone.
+func refuseErased(r *Resolver, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if a := auth.ActorFrom(req.Context()); a.Authenticated() && r.Svc.Privacy != nil && r.Svc.Privacy.Erased(a.UserID) {
+			writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "this account no longer exists")
+			return
+		}
+		next.ServeHTTP(w, req)
+	})
+}

@@ -70,6 +70,7 @@ func NewHandler(r *Resolver, o Options) http.Handler {
 
 	var h http.Handler = srv
 	h = withScope(r, h)
+	h = refuseErased(r, h)
 	h = authenticate(o.Tokens, h)
 	h = limitRate(o.RatePerSecond, h)
 	h = withClientAddr(h)

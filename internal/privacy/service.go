@@ -48,6 +48,7 @@ type Service struct {
 	ages      Ages
 	proxies   ProxyDeps
 	retention retention
+	erasedIDs erasedTokens
 
 	// gates keep an erasure and new records about the same person apart: writers that create
 	// records about a person (a signup) hold the person's gate for reading until the record is
@@ -209,6 +210,7 @@ func (s *Service) erase(ctx context.Context, u account.User) error {
 	g := s.gate(u.ID)
 	g.Lock()
 	defer g.Unlock()
+	s.erasedIDs.add(u.ID, time.Now())
 	// The erasure goes on when the client gives up: a half-erased account is worse than a
 	// late answer.
 	ctx = context.WithoutCancel(ctx)
