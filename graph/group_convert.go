@@ -130,8 +130,9 @@ func groupMatchConnection(p discovery.Page[match.GroupResult], view func(group.G
 // caller's relation to a group not be readable, the group is shown as to a stranger: that
 // hides the place, the link and the members, never the other way round.
 func (r *Resolver) groupViewer(ctx context.Context) func(group.Group) group.View {
+	view := r.Svc.Groups.Viewer(ctx, viewer(ctx))
 	return func(g group.Group) group.View {
-		v, err := r.Svc.Groups.ViewOf(ctx, viewer(ctx), g)
+		v, err := view(g)
 		if err != nil {
 			return group.View{Group: g}
 		}

@@ -320,8 +320,9 @@ func (s *Service) Browse(ctx context.Context, actor auth.Actor, f Filter, first 
 	if len(list) > first {
 		list, p.HasNext = list[:first], true
 	}
+	view := s.Viewer(ctx, actor)
 	for _, g := range list {
-		v, err := s.view(ctx, actor, g)
+		v, err := view(g)
 		if err != nil {
 			return Page[View]{}, err
 		}

@@ -49,12 +49,19 @@ func (v View) LinkFor() string {
 	return ""
 }
 
-// ViewOf returns a group found elsewhere (search, recommendations) as the actor sees it.
-func (s *Service) ViewOf(ctx context.Context, actor auth.Actor, g Group) (View, error) {
-	return s.view(ctx, actor, g)
+// Viewer returns a function that shows groups found elsewhere (search, recommendations) as
+// the actor sees them; it asks once per organisation whether the actor is its staff.
+func (s *Service) Viewer(ctx context.Context, actor auth.Actor) func(Group) (View, error) {
+	staff := map[string]bool{}
+	return func(g Group) (View, error) { return s.viewWith(ctx, actor, g, staff) }
 }
 
 func (s *Service) view(ctx context.Context, actor auth.Actor, g Group) (View, error) {
+	return s.viewWith(ctx, actor, g, nil)
+}
+
+// viewWith is view with a memo of the actor's staff roles by organisation (nil: none).
+func (s *Service) viewWith(ctx context.Context, actor auth.Actor, g Group, staff map[string]bool) (View, error) {
 	v := View{Group: g, Facilitator: g.IsFacilitator(actor.UserID)}
 	members, err := s.repo.MembershipsOfGroup(ctx, g.ID)
 	if err != nil {
@@ -71,7 +78,14 @@ func (s *Service) view(ctx context.Context, actor auth.Actor, g Group) (View, er
 	}
 	if !v.Facilitator {
 		// Also for members: a coordinator who belongs to a group still manages it.
-		v.Staff = s.isStaff(ctx, actor, g.OrganisationID)
+		is, known := staff[g.OrganisationID]
+		if !known {
+			is = s.isStaff(ctx, actor, g.OrganisationID)
+			if staff != nil {
+				staff[g.OrganisationID] = is
+			}
+		}
+		v.Staff = is
 	}
 	return v, nil
 }
