@@ -9,11 +9,11 @@ var measureNames = [nMeasures]string{mNew: "new", mSignups: "signups", mAttendan
 // RawFigures returns the unsuppressed figures of every stored bucket of the organisation by
 // "GRANULARITY period", for tests that compare them with a hand-computed fixture.
 func RawFigures(ctx context.Context, st Store, orgID string) (map[string]map[string]float64, error) {
-	versions, err := st.OrganisationBuckets(ctx, orgID)
+	versions, err := st.PackVersions(ctx, []string{orgID})
 	if err != nil {
 		return nil, err
 	}
-	buckets := newest(versions)
+	buckets := buckets(versions)
 	first := firstDays(buckets)
 	out := map[string]map[string]float64{}
 	for _, b := range buckets {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mitwirken/mitwirken/internal/engagement"
@@ -16,17 +17,20 @@ const WatermarkName = "engagement-stats"
 // ObjectIDs: they begin with the second in which a server created them, just before inserting
 // them, and servers insert concurrently, so an event can become visible a little after one
 // with a higher ID. Reading only IDs older than this margin makes the watermark follow
-// insertion order, also across processes: everything below the watermark has been inserted.
-// (An insert gives up after its 30 s timeout; the margin also covers clock skew.)
+// insertion order, also across processes: everything below it has been inserted. (An insert
+// gives up after its 30 s timeout; the margin also covers clock skew.)
 const DefaultSettle = 2 * time.Minute
 
-// batchSize bounds the events read per query. Every query scans the event log on the embedded
-// store, so batches are large.
-const batchSize = 50_000
+// batchSize bounds the queued events read per query.
+const batchSize = 20_000
 
-// Job folds new engagement events into the buckets. Re-running it changes nothing; several
-// runs at once, or a run after a crash, give the same buckets as one run, because each bucket
+// Job folds new engagement events into the statistics. Re-running it changes nothing; several
+// runs at once, or a run after a crash, give the same statistics as one run, because each pack
 // version records the last event it holds and a run adds only later events to it.
+//
+// The first run reads the whole event log once; later runs read the queue, a copy of each new
+// event that the store keeps until the job has read it: on the embedded store every query on
+// the log scans all of it (about 8 s for 200,000 events), the queue holds only what is new.
 type Job struct {
 	store  Store
 	marks  Watermarks
@@ -44,7 +48,7 @@ func WithClock(now func() time.Time, settle time.Duration) JobOption {
 	return func(j *Job) { j.now, j.settle = now, settle }
 }
 
-// WithBatch sets how many events one query reads.
+// WithBatch sets how many queued events one query reads.
 func WithBatch(n int) JobOption { return func(j *Job) { j.batch = n } }
 
 // NewJob returns the statistics job.
@@ -59,7 +63,7 @@ func NewJob(store Store, marks Watermarks, shifts Shifts, opts ...JobOption) *Jo
 // idBefore is the smallest ObjectID (hex) of second t: every ID created before t is lower.
 func idBefore(t time.Time) string { return fmt.Sprintf("%08x%016x", uint32(t.Unix()), 0) }
 
-// Run reads the events after the watermark in batches and returns how many it read.
+// Run folds the events after the watermark and returns how many it read.
 func (j *Job) Run(ctx context.Context) (int64, error) {
 	wm, err := j.marks.Watermark(ctx, WatermarkName)
 	if err != nil {
@@ -67,28 +71,68 @@ func (j *Job) Run(ctx context.Context) (int64, error) {
 	}
 	before := idBefore(j.now().Add(-j.settle))
 	var n int64
-	for {
-		events, err := j.store.EventsBetween(ctx, wm, before, j.batch)
+	if wm == "" {
+		var events []LoggedEvent
+		err := j.store.ScanEvents(ctx, "", before, func(e LoggedEvent) error {
+			events = append(events, e)
+			return nil
+		})
 		if err != nil {
-			return n, fmt.Errorf("stats: read events: %w", err)
+			return 0, fmt.Errorf("stats: read events: %w", err)
 		}
-		if len(events) == 0 {
+		if len(events) > 0 {
+			last := slices.MaxFunc(events, func(a, b LoggedEvent) int { return strings.Compare(a.ID, b.ID) }).ID
+			if err := j.fold(ctx, events, last); err != nil {
+				return 0, err
+			}
+			if wm, err = j.advance(ctx, last); err != nil {
+				return 0, err
+			}
+			n = int64(len(events))
+		}
+	}
+	if wm != "" {
+		// What the first run read from the log, or a crashed run folded, is in the queue too.
+		if err := j.store.DropQueued(ctx, wm); err != nil {
+			return n, fmt.Errorf("stats: drop queue: %w", err)
+		}
+	}
+	for {
+		queued, err := j.store.QueuedEvents(ctx, before, j.batch)
+		if err != nil {
+			return n, fmt.Errorf("stats: read queue: %w", err)
+		}
+		if len(queued) == 0 {
 			return n, nil
 		}
-		if err := j.fold(ctx, events); err != nil {
-			return n, err
+		last := queued[len(queued)-1].ID
+		// A concurrent run may have moved the watermark past some of these.
+		fresh := slices.DeleteFunc(slices.Clone(queued), func(e LoggedEvent) bool { return e.ID <= wm })
+		if len(fresh) > 0 {
+			if err := j.fold(ctx, fresh, last); err != nil {
+				return n, err
+			}
+			if wm, err = j.advance(ctx, last); err != nil {
+				return n, err
+			}
+			n += int64(len(fresh))
 		}
-		n += int64(len(events))
-		wm = events[len(events)-1].ID
-		// A concurrent run may set an older mark after this; the next run then reads some
-		// events again, which the buckets' Through ignores.
-		if err := j.marks.SetWatermark(ctx, WatermarkName, wm); err != nil {
-			return n, fmt.Errorf("stats: set watermark: %w", err)
+		if err := j.store.DropQueued(ctx, last); err != nil {
+			return n, fmt.Errorf("stats: drop queue: %w", err)
 		}
-		if len(events) < j.batch {
+		if len(queued) < j.batch {
 			return n, nil
 		}
 	}
+}
+
+// advance stores the watermark. A concurrent run may store an older one after this; the next
+// run then reads some events again, which the packs' Through ignores.
+func (j *Job) advance(ctx context.Context, wm string) (string, error) {
+	if err := j.marks.SetWatermark(ctx, WatermarkName, wm); err != nil {
+		return "", fmt.Errorf("stats: set watermark: %w", err)
+	}
+	return wm, nil
 }
 
 // counted are the kinds that make a volunteer active: taking a place, taking part, learning.
@@ -98,29 +142,30 @@ var counted = map[engagement.Kind]bool{
 	engagement.GroupJoined: true, engagement.MeetingAttended: true, engagement.ModuleCompleted: true,
 }
 
-// touched collects, per bucket, the events and shift refreshes of one batch.
+// touched collects, per pack, the events and shift refreshes of one run.
 type touched struct {
-	period Period
 	org    string
+	month  Date
 	events []int
 	shifts map[string]ShiftState
 }
 
-// fold adds a batch of events (in ID order) to the buckets they belong to.
-func (j *Job) fold(ctx context.Context, events []LoggedEvent) error {
-	through := events[len(events)-1].ID
+// fold adds events (all with IDs up to through) to the packs they belong to.
+func (j *Job) fold(ctx context.Context, events []LoggedEvent, through string) error {
 	byKey := map[string]*touched{}
 	touch := func(org string, d Date) []*touched {
-		out := make([]*touched, 0, len(Granularities))
+		var out []*touched
 		for _, g := range Granularities {
-			p := PeriodOf(g, d)
-			k := BucketKey(org, p)
+			m := packMonth(PeriodOf(g, d))
+			k := PackKey(org, m)
 			t := byKey[k]
 			if t == nil {
-				t = &touched{period: p, org: org}
+				t = &touched{org: org, month: m}
 				byKey[k] = t
 			}
-			out = append(out, t)
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
 		}
 		return out
 	}
@@ -157,83 +202,128 @@ func (j *Job) fold(ctx context.Context, events []LoggedEvent) error {
 	if len(byKey) == 0 {
 		return nil
 	}
-	keys := make([]string, 0, len(byKey))
-	for k := range byKey {
-		keys = append(keys, k)
+	var orgs []string
+	for _, t := range byKey {
+		orgs = append(orgs, t.org)
 	}
-	slices.Sort(keys)
-	versions, err := j.store.BucketVersions(ctx, keys)
+	slices.Sort(orgs)
+	versions, err := j.store.PackVersions(ctx, slices.Compact(orgs))
 	if err != nil {
-		return fmt.Errorf("stats: read buckets: %w", err)
+		return fmt.Errorf("stats: read statistics: %w", err)
 	}
 	current, stale := latest(versions)
-	var fresh []Bucket
-	for _, k := range keys {
-		t := byKey[k]
-		b, ok := current[k]
-		if ok && b.Through >= through {
-			continue // another run stored this batch already
+	var fresh []Pack
+	for k, t := range byKey {
+		p, ok := current[k]
+		if ok && p.Through >= through {
+			continue // another run stored these events already
 		}
-		if ok {
-			stale = append(stale, b)
+		if !ok {
+			p = Pack{OrganisationID: t.org, Month: t.month}
 		} else {
-			b = Bucket{OrganisationID: t.org, Period: t.period}
+			stale = append(stale, p)
 		}
-		fresh = append(fresh, apply(b, events, t, through))
+		fresh = append(fresh, apply(p, events, t, through))
 	}
-	if err := j.store.SaveBuckets(ctx, fresh, stale); err != nil {
-		return fmt.Errorf("stats: save buckets: %w", err)
+	if err := j.store.SavePacks(ctx, fresh, stale); err != nil {
+		return fmt.Errorf("stats: save statistics: %w", err)
 	}
 	return nil
 }
 
-// apply returns the next version of b: the events of t that b does not hold yet, and the
+// apply returns the next version of p: the events of t that p does not hold yet, and the
 // current state of its shifts.
-func apply(b Bucket, events []LoggedEvent, t *touched, through string) Bucket {
-	b.Active = slices.Clone(b.Active)
-	b.HoursVolunteers = slices.Clone(b.HoursVolunteers)
-	for _, i := range t.events {
-		e := events[i]
-		if e.ID <= b.Through {
-			continue
-		}
-		switch e.Kind {
-		case engagement.SignedUp, engagement.Waitlisted, engagement.RequestedApproval:
-			b.Signups++
-		case engagement.Attended:
-			b.Attendances++
-		case engagement.NoShow:
-			b.NoShows++
-		case engagement.HoursConfirmed:
-			b.Hours += e.Hours
-			if e.UserID != "" {
-				b.HoursVolunteers = insertSorted(b.HoursVolunteers, volunteerKey(e.OrganisationID, e.UserID))
-			}
-		case engagement.MeetingAttended:
-			b.MeetingAttendance += max(e.Count, 1)
-		case engagement.ModuleCompleted:
-			b.Completions++
-		}
-		if counted[e.Kind] && e.UserID != "" {
-			b.Active = insertSorted(b.Active, volunteerKey(e.OrganisationID, e.UserID))
-		}
+func apply(p Pack, events []LoggedEvent, t *touched, through string) Pack {
+	old := p.Buckets
+	p.Buckets = make(map[string]*Bucket, len(old)+4)
+	for k, b := range old {
+		c := *b
+		p.Buckets[k] = &c
 	}
-	if len(t.shifts) > 0 {
-		shifts := make(map[string]ShiftFill, len(b.Shifts)+len(t.shifts))
-		for id, f := range b.Shifts {
-			shifts[id] = f
-		}
-		for id, s := range t.shifts {
-			if s.Cancelled || s.Capacity <= 0 {
-				delete(shifts, id)
+	// bucketsOf returns the buckets of this pack that contain day d; each is copied on first
+	// change, so that the version read stays as it was.
+	copied := map[string]bool{}
+	bucketsOf := func(d Date) []*Bucket {
+		var out []*Bucket
+		for _, g := range Granularities {
+			per := PeriodOf(g, d)
+			if packMonth(per) != p.Month {
 				continue
 			}
-			shifts[id] = ShiftFill{Capacity: s.Capacity, Held: min(s.Held, s.Capacity)}
+			k := string(g) + " " + per.Key()
+			b := p.Buckets[k]
+			if b == nil {
+				b = &Bucket{OrganisationID: p.OrganisationID, Period: per}
+				p.Buckets[k] = b
+			}
+			if !copied[k] {
+				copied[k] = true
+				b.Active = slices.Clone(b.Active)
+				b.HoursVolunteers = slices.Clone(b.HoursVolunteers)
+				b.Shifts = clone(b.Shifts)
+			}
+			out = append(out, b)
 		}
-		b.Shifts = shifts
+		return out
 	}
-	b.Through = through
-	return b
+	for _, i := range t.events {
+		e := events[i]
+		if e.ID <= p.Through {
+			continue
+		}
+		for _, b := range bucketsOf(DateOf(e.At)) {
+			count(b, e)
+		}
+	}
+	for id, s := range t.shifts {
+		for _, b := range bucketsOf(DateOf(s.Day)) {
+			if b.Shifts == nil {
+				b.Shifts = map[string]ShiftFill{}
+			}
+			if s.Cancelled || s.Capacity <= 0 {
+				delete(b.Shifts, id)
+				continue
+			}
+			b.Shifts[id] = ShiftFill{Capacity: s.Capacity, Held: min(s.Held, s.Capacity)}
+		}
+	}
+	p.Through = through
+	return p
+}
+
+func clone[M ~map[K]V, K comparable, V any](m M) M {
+	if m == nil {
+		return nil
+	}
+	out := make(M, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// count adds one event to a bucket.
+func count(b *Bucket, e LoggedEvent) {
+	switch e.Kind {
+	case engagement.SignedUp, engagement.Waitlisted, engagement.RequestedApproval:
+		b.Signups++
+	case engagement.Attended:
+		b.Attendances++
+	case engagement.NoShow:
+		b.NoShows++
+	case engagement.HoursConfirmed:
+		b.Hours += e.Hours
+		if e.UserID != "" {
+			b.HoursVolunteers = insertSorted(b.HoursVolunteers, volunteerKey(e.OrganisationID, e.UserID))
+		}
+	case engagement.MeetingAttended:
+		b.MeetingAttendance += max(e.Count, 1)
+	case engagement.ModuleCompleted:
+		b.Completions++
+	}
+	if counted[e.Kind] && e.UserID != "" {
+		b.Active = insertSorted(b.Active, volunteerKey(e.OrganisationID, e.UserID))
+	}
 }
 
 func insertSorted(keys []string, k string) []string {

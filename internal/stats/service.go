@@ -58,11 +58,11 @@ func (s *Service) Table(ctx context.Context, actor auth.Actor, orgID string, fro
 	if _, err := s.orgs.Authorize(ctx, actor, orgID, organisation.RoleAdmin, organisation.RoleCoordinator); err != nil {
 		return Table{}, err
 	}
-	versions, err := s.store.OrganisationBuckets(ctx, orgID)
+	versions, err := s.store.PackVersions(ctx, []string{orgID})
 	if err != nil {
-		return Table{}, errs.Wrap("stats: read buckets", err)
+		return Table{}, errs.Wrap("stats: read statistics", err)
 	}
-	figs := compute(newest(versions), s.k)
+	figs := compute(buckets(versions), s.k)
 	t := Table{OrganisationID: orgID, From: from, To: to, Granularity: g, K: s.k, Rows: make([]Row, len(periods))}
 	for i, p := range periods {
 		t.Rows[i] = row(p, figs[g][p.Key()])

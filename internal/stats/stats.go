@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"time"
 
 	"github.com/mitwirken/mitwirken/internal/engagement"
@@ -19,14 +20,10 @@ type LoggedEvent struct {
 	engagement.Event
 }
 
-// Bucket is what the statistics hold about one organisation in one period. A bucket is never
-// changed in place: each job run that adds to it stores a new version, named by Through.
+// Bucket is what the statistics hold about one organisation in one period.
 type Bucket struct {
 	OrganisationID string
 	Period         Period
-	// Through is the ID of the last event the job had read when it wrote this version: the
-	// version holds every event up to Through that belongs to it, and no later one.
-	Through string
 
 	Signups           int
 	Attendances       int
@@ -42,31 +39,57 @@ type Bucket struct {
 	Shifts map[string]ShiftFill
 }
 
-// ShiftFill is a shift's capacity and the places held (confirmed, attended or no-show).
-type ShiftFill struct {
-	Capacity int
-	Held     int
+// Pack holds the buckets of an organisation whose periods begin in one month: its days, the
+// weeks whose Monday lies in it, and the month itself. The embedded store scans a collection
+// for every query and every single-document write, so the statistics are stored as few
+// documents, each written whole. A pack is never changed in place: each job run that adds to
+// it stores a new version, named by Through.
+type Pack struct {
+	OrganisationID string
+	Month          Date // the first day
+	// Through is the ID of the last event the job had read when it wrote this version: the
+	// version holds every event up to Through that belongs to it, and no later one.
+	Through string
+	Buckets map[string]*Bucket // by period key
 }
 
-// Key names the bucket across its versions.
-func (b *Bucket) Key() string { return BucketKey(b.OrganisationID, b.Period) }
+// Key names the pack across its versions.
+func (p *Pack) Key() string { return PackKey(p.OrganisationID, p.Month) }
+
+// PackKey names the pack of an organisation and month.
+func PackKey(orgID string, month Date) string {
+	return orgID + "|" + fmt.Sprintf("%04d-%02d", month.Year, month.Month)
+}
 
 // BucketKey names the bucket of an organisation and period.
 func BucketKey(orgID string, p Period) string {
 	return orgID + "|" + string(p.Granularity) + "|" + p.Key()
 }
 
-// Store keeps the buckets and reads the event log.
+// packMonth is the month whose pack holds the period.
+func packMonth(p Period) Date { return Date{p.Start.Year, p.Start.Month, 1} }
+
+// ShiftFill is a shift's capacity and the places held (confirmed, attended or no-show).
+type ShiftFill struct {
+	Capacity int
+	Held     int
+}
+
+// Store keeps the statistics and reads the event log.
 type Store interface {
-	// EventsBetween lists up to limit events with after < ID < before, in ID order.
-	EventsBetween(ctx context.Context, after, before string, limit int) ([]LoggedEvent, error)
-	// BucketVersions returns every stored version of the buckets with the keys.
-	BucketVersions(ctx context.Context, keys []string) ([]Bucket, error)
-	// SaveBuckets stores new versions (a version that exists already is kept as it is) and then
-	// deletes the stale ones, given by key and Through.
-	SaveBuckets(ctx context.Context, fresh []Bucket, stale []Bucket) error
-	// OrganisationBuckets returns every version of every bucket of the organisation.
-	OrganisationBuckets(ctx context.Context, orgID string) ([]Bucket, error)
+	// ScanEvents calls fn with every event with after < ID < before, in no particular order:
+	// one pass over the log, for the first run.
+	ScanEvents(ctx context.Context, after, before string, fn func(LoggedEvent) error) error
+	// QueuedEvents lists up to limit events of the queue (a copy of every event appended,
+	// kept until the job has read it) with ID < before, in ID order.
+	QueuedEvents(ctx context.Context, before string, limit int) ([]LoggedEvent, error)
+	// DropQueued removes the queued events with ID <= upTo.
+	DropQueued(ctx context.Context, upTo string) error
+	// PackVersions returns every stored version of the packs of the organisations.
+	PackVersions(ctx context.Context, orgIDs []string) ([]Pack, error)
+	// SavePacks stores new versions (a version that exists already is kept as it is) and then
+	// deletes the stale ones.
+	SavePacks(ctx context.Context, fresh []Pack, stale []Pack) error
 }
 
 // Watermarks keep how far the job has read.
@@ -98,22 +121,35 @@ func volunteerKey(orgID, userID string) string {
 	return hex.EncodeToString(h[:8])
 }
 
-// latest picks the newest version of each bucket and lists the older ones.
-func latest(versions []Bucket) (map[string]Bucket, []Bucket) {
-	newest := make(map[string]Bucket, len(versions))
-	var stale []Bucket
-	for _, b := range versions {
-		k := b.Key()
+// latest picks the newest version of each pack and lists the older ones.
+func latest(versions []Pack) (map[string]Pack, []Pack) {
+	newest := make(map[string]Pack, len(versions))
+	var stale []Pack
+	for _, p := range versions {
+		k := p.Key()
 		cur, ok := newest[k]
 		switch {
 		case !ok:
-			newest[k] = b
-		case cur.Through < b.Through:
+			newest[k] = p
+		case cur.Through < p.Through:
 			stale = append(stale, cur)
-			newest[k] = b
+			newest[k] = p
 		default:
-			stale = append(stale, b)
+			stale = append(stale, p)
 		}
 	}
 	return newest, stale
+}
+
+// buckets merges the newest versions of an organisation's packs into its buckets, by
+// BucketKey.
+func buckets(versions []Pack) map[string]Bucket {
+	cur, _ := latest(versions)
+	out := map[string]Bucket{}
+	for _, p := range cur {
+		for _, b := range p.Buckets {
+			out[BucketKey(b.OrganisationID, b.Period)] = *b
+		}
+	}
+	return out
 }

@@ -129,11 +129,30 @@ func TestFixtureCountsRerunAndLateEvent(t *testing.T) {
 	}
 	equalFigs(t, raw(t, st, org), fixtureWant())
 
+	// A run that crashed after storing the statistics but before the watermark: the next run
+	// reads the same events again and must not count them twice.
+	if err := st.Outbox().SetWatermark(t.Context(), stats.WatermarkName, ""); err != nil {
+		t.Fatal(err)
+	}
+	if n := run(t, job); n != int64(len(fixture())) {
+		t.Fatalf("run without watermark read %d events, want %d", n, len(fixture()))
+	}
+	equalFigs(t, raw(t, st, org), fixtureWant())
+
 	// A late event: it happened in October, in periods computed already, but is inserted now.
 	// u3 was active before their first November activity, so November counts them as returning.
 	appendEvents(t, st, engagement.Event{Kind: engagement.SignedUp, At: at("2026-10-31", 11, 0), UserID: "u3", OrganisationID: org})
 	if n := run(t, job); n != 1 {
 		t.Fatalf("run after a late event read %d events, want 1", n)
+	}
+	// Again after losing the watermark: the log is read anew, with a later event than the
+	// statistics hold; only that one may count.
+	if err := st.Outbox().SetWatermark(t.Context(), stats.WatermarkName, ""); err != nil {
+		t.Fatal(err)
+	}
+	appendEvents(t, st, engagement.Event{Kind: engagement.SignedUp, At: at("2026-11-09", 12, 0), UserID: "u3", OrganisationID: "org-c"})
+	if n := run(t, job); n != int64(len(fixture())+2) {
+		t.Fatalf("run without watermark read %d events, want %d", n, len(fixture())+2)
 	}
 	want := fixtureWant()
 	want["DAY 2026-10-31"] = map[string]float64{"active": 2, "new": 2, "signups": 2}
@@ -189,7 +208,7 @@ func manyEvents(n int) []engagement.Event {
 }
 
 // Two job runs at once, in two goroutines with their own store connections (as two workers),
-// in small batches and each several times, give the buckets of one run.
+// in small batches and each several times, give the statistics of one run.
 func TestConcurrentRunsEqualOneRun(t *testing.T) {
 	events := manyEvents(600)
 
@@ -208,25 +227,31 @@ func TestConcurrentRunsEqualOneRun(t *testing.T) {
 		stores = append(stores, st)
 	}
 	t.Cleanup(func() { _ = stores[0].Drop(context.Background()) })
-	appendEvents(t, stores[0], events...)
-	var wg sync.WaitGroup
-	errc := make(chan error, 2)
-	for i, st := range stores {
-		wg.Go(func() {
-			job := newJob(st, stats.WithBatch(37+i*16))
-			for range 3 {
-				if _, err := job.Run(t.Context()); err != nil {
-					errc <- err
-					return
+	// The first runs read the log, the later ones the queue, in batches of different sizes.
+	appendEvents(t, stores[0], events[:400]...)
+	concurrently := func() {
+		var wg sync.WaitGroup
+		errc := make(chan error, 2)
+		for i, st := range stores {
+			wg.Go(func() {
+				job := newJob(st, stats.WithBatch(37+i*16))
+				for range 3 {
+					if _, err := job.Run(t.Context()); err != nil {
+						errc <- err
+						return
+					}
 				}
-			}
-		})
+			})
+		}
+		wg.Wait()
+		close(errc)
+		for err := range errc {
+			t.Fatal(err)
+		}
 	}
-	wg.Wait()
-	close(errc)
-	for err := range errc {
-		t.Fatal(err)
-	}
+	concurrently()
+	appendEvents(t, stores[1], events[400:]...)
+	concurrently()
 	for _, o := range []string{org, "org-b"} {
 		want := raw(t, single, o)
 		if len(want) == 0 {
@@ -311,5 +336,21 @@ func TestFillRate(t *testing.T) {
 	}
 	if got["DAY 2026-11-02"]["signups"] != 6 {
 		t.Errorf("signups on 2 Nov = %v, want 6", got["DAY 2026-11-02"]["signups"])
+	}
+}
+
+// A queue that grew while no job ran (more events than the embedded store deletes in one
+// statement) is read and emptied.
+func TestLongQueue(t *testing.T) {
+	st := storetest.New(t)
+	events := manyEvents(33_000)
+	appendEvents(t, st, events...)
+	job := newJob(st)
+	if n := run(t, job); n != int64(len(events)) {
+		t.Fatalf("read %d events, want %d", n, len(events))
+	}
+	appendEvents(t, st, engagement.Event{Kind: engagement.SignedUp, At: at("2026-09-01", 9, 0), UserID: "late", OrganisationID: org})
+	if n := run(t, job); n != 1 {
+		t.Fatalf("read %d events after the queue was emptied, want 1", n)
 	}
 }

@@ -259,9 +259,3 @@ func maxDate(a, b Date) Date {
 	}
 	return a
 }
-
-// newest keeps the newest version of every bucket.
-func newest(versions []Bucket) map[string]Bucket {
-	cur, _ := latest(versions)
-	return cur
-}

@@ -41,12 +41,15 @@ var _ engagement.Store = (*Events)(nil)
 func (r *Events) AppendEvents(ctx context.Context, events ...engagement.Event) error {
 	docs := make([]eventDoc, len(events))
 	for i, e := range events {
-		docs[i] = eventDoc{ID: newID(), Kind: string(e.Kind), At: e.At.UTC(), UserID: e.UserID, ActorID: e.ActorID,
-			OrganisationID: e.OrganisationID, OpportunityID: e.OpportunityID, ShiftID: e.ShiftID, SignupID: e.SignupID,
-			GroupID: e.GroupID, MeetingID: e.MeetingID, ModuleID: e.ModuleID, Count: e.Count, Hours: e.Hours}
+		docs[i] = newEventDoc(e)
 	}
 	if _, err := r.s.coll(collEvents).InsertMany(ctx, docs); err != nil {
 		return fmt.Errorf("store: append events: %w", err)
+	}
+	// The statistics job reads new events from this queue (and empties it), because reading
+	// the log scans all of it on the embedded store.
+	if _, err := r.s.coll(collStatQueue).InsertMany(ctx, docs); err != nil {
+		return fmt.Errorf("store: queue events for statistics: %w", err)
 	}
 	return nil
 }
@@ -62,6 +65,12 @@ func (r *Events) EventsOf(ctx context.Context, field, value string) ([]engagemen
 		out[i] = docs[i].event()
 	}
 	return out, nil
+}
+
+func newEventDoc(e engagement.Event) eventDoc {
+	return eventDoc{ID: newID(), Kind: string(e.Kind), At: e.At.UTC(), UserID: e.UserID, ActorID: e.ActorID,
+		OrganisationID: e.OrganisationID, OpportunityID: e.OpportunityID, ShiftID: e.ShiftID, SignupID: e.SignupID,
+		GroupID: e.GroupID, MeetingID: e.MeetingID, ModuleID: e.ModuleID, Count: e.Count, Hours: e.Hours}
 }
 
 func (d *eventDoc) event() engagement.Event {
