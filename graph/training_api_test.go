@@ -1,7 +1,9 @@
 package graph_test
 
 import (
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -437,5 +439,93 @@ func TestSearchFindsPublishedModules(t *testing.T) {
 	a.As(vol.AccessToken).Do(t, q, map[string]any{"t": "datenschutz"}).OK(t, &out)
 	if out.Search.TotalCount != 1 || out.Search.Edges[0].Node.ID != id {
 		t.Fatalf("search = %+v, want the published module only", out.Search)
+	}
+}
+
+// TestQuizAttemptsAreLimitedUnderConcurrency submits the quiz twelve times at once: five are
+// graded, the rest are refused with RATE_LIMITED.
+func TestQuizAttemptsAreLimitedUnderConcurrency(t *testing.T) {
+	a := newAPI(t)
+	coord := a.register(t, "kora@example.org", "Kora")
+	org := a.createOrg(t, coord.AccessToken, "Beratung Nord")
+	id := fixture{coordinator: coord, orgID: org.ID}.publishedModule(t, a, dataProtection(org.ID))
+	vol := a.volunteers(t, 1)[0]
+	m := a.module(t, vol, id)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[string]int{}
+	for range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := a.As(vol).Do(t, submitQuizMutation, map[string]any{"m": id, "a": answersOf(m, []int{0})})
+			mu.Lock()
+			defer mu.Unlock()
+			if len(r.Errors) == 0 {
+				codes["OK"]++
+			} else {
+				codes[r.Errors[0].Code()]++
+			}
+		}()
+	}
+	wg.Wait()
+	if codes["OK"] != 5 || codes["RATE_LIMITED"] != 7 {
+		t.Fatalf("outcomes = %v, want 5 graded and 7 RATE_LIMITED", codes)
+	}
+	if m := a.module(t, vol, id); m.MyProgress.AttemptsLeftToday != 0 {
+		t.Fatalf("attempts left = %d", m.MyProgress.AttemptsLeftToday)
+	}
+}
+
+// TestTrainingRecordsAreExportedAndErased: completions, lessons, attempts and credentials are
+// in the person's export, and nothing of them is left after deleteMyAccount.
+func TestTrainingRecordsAreExportedAndErased(t *testing.T) {
+	a := newAPI(t)
+	f := newFixture(t, a, nil)
+	id := f.publishedModule(t, a, dataProtection(f.orgID))
+	vol := a.register(t, "ada.zyx@example.org", "Ada Zyxwort")
+	var me struct{ Me struct{ ID string } }
+	as := a.As(vol.AccessToken)
+	as.Do(t, `{ me { id } }`, nil).OK(t, &me)
+	m := a.module(t, vol.AccessToken, id)
+	as.Do(t, `mutation($m: ID!, $l: ID!) { completeLesson(moduleId: $m, lessonId: $l) { module { id } } }`,
+		map[string]any{"m": id, "l": m.Lessons[0].ID}).OK(t, nil)
+	as.Do(t, submitQuizMutation, map[string]any{"m": id, "a": answersOf(m, []int{1}, []int{0, 2})}).OK(t, nil)
+	a.As(f.coordinator.AccessToken).Do(t, recordCredentialMutation, map[string]any{"in": map[string]any{
+		"organisationId": f.orgID, "volunteerId": me.Me.ID, "kind": "FIRST_AID", "documentDate": "2026-01-15"}}).OK(t, nil)
+
+	var out struct{ ExportMyData string }
+	as.Do(t, `{ exportMyData }`, nil).OK(t, &out)
+	dump, err := a.store.Dump(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	training := []string{"trainingAttempts", "trainingCompletions", "trainingLessonsDone", "credentials"}
+	for _, coll := range training {
+		found := 0
+		for _, d := range dump[coll] {
+			if refersTo(d, me.Me.ID) {
+				found++
+				if key := fmt.Sprint(d["_id"]); !strings.Contains(out.ExportMyData, key) {
+					t.Errorf("%s document %s is not in the export", coll, key)
+				}
+			}
+		}
+		if found == 0 {
+			t.Errorf("no %s document about the person; the test would not notice a gap", coll)
+		}
+	}
+
+	as.Do(t, `mutation($p: String!) { deleteMyAccount(password: $p) }`, map[string]any{"p": testPassword}).OK(t, nil)
+	after, err := a.store.Dump(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, coll := range append(training, "trainingModules", "trainingModuleVersions") {
+		for _, d := range after[coll] {
+			if refersTo(d, me.Me.ID, "ada.zyx@example.org", "Ada Zyxwort") {
+				t.Errorf("%s keeps %v after the erasure", coll, d)
+			}
+		}
 	}
 }

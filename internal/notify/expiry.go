@@ -7,20 +7,35 @@ import (
 	"time"
 
 	"github.com/mitwirken/mitwirken/internal/errs"
-	"github.com/mitwirken/mitwirken/internal/training"
 )
+
+// Expiry is a training completion or credential whose validity ends soon.
+type Expiry struct {
+	// Key identifies the expiry: "training:<completionId>" or
+	// "credential:<credentialId>:<validUntil>" (a renewed credential expires anew).
+	Key            string
+	UserID         string
+	PersonName     string
+	OrganisationID string
+	// Coordinators are the organisation's coordinators and admins.
+	Coordinators []string
+	// Module is the module's title for a completion; Credential the kind otherwise.
+	Module     string
+	Credential string
+	ValidUntil time.Time
+}
 
 // Expirations lists the training completions and credentials that end soon; package
 // training provides it.
 type Expirations interface {
-	Expiring(ctx context.Context, from, to time.Time) ([]training.Expiry, error)
+	Expiring(ctx context.Context, from, to time.Time) ([]Expiry, error)
 }
 
 // ExpiryLead (30 days, "30d" in keys) is how long before a completion or credential ends its holder and the
 // organisation's coordinators are told.
 const ExpiryLead = 30 * 24 * time.Hour
 
-// ExpiryReminderKey is the idempotency key of the reminder of an expiry (training.Expiry.Key)
+// ExpiryReminderKey is the idempotency key of the reminder of an expiry (Expiry.Key)
 // to a recipient: "reminder:training:<completionId>:30d" for the volunteer, with
 // ":<coordinatorId>" appended for a coordinator.
 func ExpiryReminderKey(expiryKey, recipient, volunteer string) string {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -45,7 +44,7 @@ type quizAttemptDoc struct {
 
 // InsertAttempt stores an attempt; errs.ErrDuplicate when its number is taken.
 func (r *Training) InsertAttempt(ctx context.Context, a training.Attempt) error {
-	d := quizAttemptDoc{ID: a.UserID + "|" + a.ModuleID + "|" + a.Day + "#" + strconv.Itoa(a.Number), UserID: a.UserID,
+	d := quizAttemptDoc{ID: a.Key(), UserID: a.UserID,
 		ModuleID: a.ModuleID, Version: a.Version, Day: a.Day, Number: a.Number, At: a.At.UTC(), ScorePercent: a.ScorePercent,
 		Passed: a.Passed, Wrong: nonNil(a.Wrong)}
 	if _, err := r.s.coll(collAttempts).InsertOne(ctx, d); err != nil {
@@ -64,6 +63,20 @@ func (r *Training) Attempts(ctx context.Context, userID, moduleID, day string) (
 		return 0, fmt.Errorf("store: count attempts: %w", err)
 	}
 	return int(n), nil
+}
+
+// AttemptsOf lists a user's attempts.
+func (r *Training) AttemptsOf(ctx context.Context, userID string) ([]training.Attempt, error) {
+	docs, err := findAll[quizAttemptDoc](ctx, r.s, collAttempts, bson.D{{Key: "userId", Value: userID}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]training.Attempt, len(docs))
+	for i, d := range docs {
+		out[i] = training.Attempt{UserID: d.UserID, ModuleID: d.ModuleID, Version: d.Version, Day: d.Day, Number: d.Number,
+			At: d.At, ScorePercent: d.ScorePercent, Passed: d.Passed, Wrong: d.Wrong}
+	}
+	return out, nil
 }
 
 // PruneAttempts deletes attempts made before t.
@@ -149,7 +162,7 @@ type lessonDoneDoc struct {
 
 // InsertLessonDone records a finished lesson once; errs.ErrDuplicate when it was recorded.
 func (r *Training) InsertLessonDone(ctx context.Context, l training.LessonDone) error {
-	d := lessonDoneDoc{ID: l.UserID + "|" + l.ModuleID + "|" + l.LessonID, UserID: l.UserID, ModuleID: l.ModuleID,
+	d := lessonDoneDoc{ID: l.Key(), UserID: l.UserID, ModuleID: l.ModuleID,
 		Version: l.Version, LessonID: l.LessonID, At: l.At.UTC()}
 	if _, err := r.s.coll(collLessonsDone).InsertOne(ctx, d); err != nil {
 		if isDuplicate(err) {

@@ -12,6 +12,16 @@ type exported struct {
 	Completions []exportedCompletion `json:"completions"`
 	Credentials []exportedCredential `json:"credentials"`
 	LessonsRead []exportedLesson     `json:"lessonsRead"`
+	Attempts    []exportedAttempt    `json:"quizAttempts"`
+}
+
+type exportedAttempt struct {
+	ID           string    `json:"id"`
+	ModuleID     string    `json:"moduleId"`
+	Version      int       `json:"version"`
+	At           time.Time `json:"at"`
+	ScorePercent float64   `json:"scorePercent"`
+	Passed       bool      `json:"passed"`
 }
 
 type exportedCompletion struct {
@@ -36,20 +46,30 @@ type exportedCredential struct {
 }
 
 type exportedLesson struct {
+	ID       string    `json:"id"`
 	ModuleID string    `json:"moduleId"`
 	LessonID string    `json:"lessonId"`
 	At       time.Time `json:"at"`
 }
 
-// ExportOf returns what the service holds about a person, for their data export. Quiz
-// attempts are left out: they are kept for two days only, to count the day's attempts.
+// ExportOf returns what the service holds about a person, for their data export (quiz
+// attempts are kept two days only, to count the day's attempts).
 func (s *Service) ExportOf(ctx context.Context, userID string) (any, error) {
 	s.people.forget(userID)
 	h, err := s.holding(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	out := exported{Completions: []exportedCompletion{}, Credentials: []exportedCredential{}, LessonsRead: []exportedLesson{}}
+	attempts, err := s.repo.AttemptsOf(ctx, userID)
+	if err != nil {
+		return nil, errs.Wrap("training: export attempts", err)
+	}
+	out := exported{Completions: []exportedCompletion{}, Credentials: []exportedCredential{}, LessonsRead: []exportedLesson{},
+		Attempts: []exportedAttempt{}}
+	for _, a := range attempts {
+		out.Attempts = append(out.Attempts, exportedAttempt{ID: a.Key(), ModuleID: a.ModuleID, Version: a.Version, At: a.At,
+			ScorePercent: a.ScorePercent, Passed: a.Passed})
+	}
 	for _, c := range h.completions {
 		out.Completions = append(out.Completions, exportedCompletion{ID: c.ID, ModuleID: c.ModuleID, ModuleTitle: c.ModuleTitle,
 			Version: c.Version, ScorePercent: c.ScorePercent, PassedAt: c.PassedAt, ValidUntil: c.ValidUntil})
@@ -60,7 +80,7 @@ func (s *Service) ExportOf(ctx context.Context, userID string) (any, error) {
 			VerifiedBy: c.VerifiedBy, RecordedAt: c.RecordedAt})
 	}
 	for _, l := range h.lessons {
-		out.LessonsRead = append(out.LessonsRead, exportedLesson{ModuleID: l.ModuleID, LessonID: l.LessonID, At: l.At})
+		out.LessonsRead = append(out.LessonsRead, exportedLesson{ID: l.Key(), ModuleID: l.ModuleID, LessonID: l.LessonID, At: l.At})
 	}
 	return out, nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mitwirken/mitwirken/internal/errs"
+	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 )
 
@@ -65,25 +66,9 @@ func (s *Service) Check(ctx context.Context, userID string, o opportunity.Opport
 		Msg: "this task needs, on the shift's date: " + strings.Join(missing, "; ")}
 }
 
-// Expiry is a completion or credential whose validity ends soon, for reminders.
-type Expiry struct {
-	// Key identifies the expiry: "training:<completionId>" or
-	// "credential:<credentialId>:<validUntil>" (a renewed credential expires anew).
-	Key            string
-	UserID         string
-	PersonName     string
-	OrganisationID string
-	// Coordinators are the organisation's coordinators and admins.
-	Coordinators []string
-	// Module is the module's title for a completion; Credential the kind otherwise.
-	Module     string
-	Credential string
-	ValidUntil time.Time
-}
-
 // Expiring lists completions and credentials whose validity ends in [from, to), leaving out
 // completions already renewed by a later one.
-func (s *Service) Expiring(ctx context.Context, from, to time.Time) ([]Expiry, error) {
+func (s *Service) Expiring(ctx context.Context, from, to time.Time) ([]notify.Expiry, error) {
 	comps, err := s.repo.CompletionsExpiring(ctx, from, to)
 	if err != nil {
 		return nil, errs.Wrap("training: expiring completions", err)
@@ -92,17 +77,17 @@ func (s *Service) Expiring(ctx context.Context, from, to time.Time) ([]Expiry, e
 	if err != nil {
 		return nil, errs.Wrap("training: expiring credentials", err)
 	}
-	var out []Expiry
+	var out []notify.Expiry
 	users, orgs := map[string]bool{}, map[string]bool{}
 	for _, c := range comps {
-		out = append(out, Expiry{Key: "training:" + c.ID, UserID: c.UserID, OrganisationID: c.OrganisationID,
+		out = append(out, notify.Expiry{Key: "training:" + c.ID, UserID: c.UserID, OrganisationID: c.OrganisationID,
 			Module: c.ModuleTitle, ValidUntil: c.ValidUntil})
 	}
 	for _, c := range all {
 		if c.ValidUntil.IsZero() || c.ValidUntil.End().Before(from) || !c.ValidUntil.End().Before(to) {
 			continue
 		}
-		out = append(out, Expiry{Key: "credential:" + c.ID + ":" + c.ValidUntil.String(), UserID: c.UserID,
+		out = append(out, notify.Expiry{Key: "credential:" + c.ID + ":" + c.ValidUntil.String(), UserID: c.UserID,
 			OrganisationID: c.OrganisationID, Credential: c.Kind, ValidUntil: c.ValidUntil.End()})
 	}
 	for _, e := range out {

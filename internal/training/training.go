@@ -12,6 +12,7 @@ package training
 import (
 	"context"
 	"crypto/ed25519"
+	"strconv"
 	"time"
 )
 
@@ -117,6 +118,11 @@ type Attempt struct {
 	Wrong        []string
 }
 
+// Key identifies the attempt: its number is unique per user, module and day.
+func (a Attempt) Key() string {
+	return a.UserID + "|" + a.ModuleID + "|" + a.Day + "#" + strconv.Itoa(a.Number)
+}
+
 // LessonDone records that a volunteer finished a lesson of a module version.
 type LessonDone struct {
 	UserID   string
@@ -125,6 +131,9 @@ type LessonDone struct {
 	LessonID string
 	At       time.Time
 }
+
+// Key identifies the record: a lesson is read once per user.
+func (d LessonDone) Key() string { return d.UserID + "|" + d.ModuleID + "|" + d.LessonID }
 
 // Repo is the storage of modules, attempts, completions and lesson progress. Inserts fail
 // with errs.ErrDuplicate when a unique key is taken.
@@ -141,6 +150,8 @@ type Repo interface {
 	InsertAttempt(ctx context.Context, a Attempt) error
 	// Attempts counts the attempts of a user at a module on a day.
 	Attempts(ctx context.Context, userID, moduleID, day string) (int, error)
+	// AttemptsOf lists a user's attempts (those not pruned yet).
+	AttemptsOf(ctx context.Context, userID string) ([]Attempt, error)
 	// PruneAttempts deletes attempts made before t; they only limit the day they were made.
 	PruneAttempts(ctx context.Context, before time.Time) (int64, error)
 
