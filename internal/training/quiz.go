@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mitwirken/mitwirken/internal/auth"
@@ -154,13 +155,27 @@ func (s *Service) claimAttempt(ctx context.Context, a *Attempt) error {
 		Msg: fmt.Sprintf("you have used today's %d attempts at this quiz; try again tomorrow", s.cfg.MaxAttemptsPerDay)}
 }
 
+// noteAttempts remembers that n attempt numbers of the key are taken (zero included: a
+// count of none read from the store need not be read again).
 func (s *Service) noteAttempts(key string, n int) {
 	s.attemptsMu.Lock()
 	defer s.attemptsMu.Unlock()
-	if n > s.attempts[key] {
+	if len(s.attempts) > maxRemembered {
+		// Keys end with their day: yesterday's are of no more use.
+		today := DateOf(s.now()).String()
+		for k := range s.attempts {
+			if !strings.HasSuffix(k, today) {
+				delete(s.attempts, k)
+			}
+		}
+	}
+	if old, ok := s.attempts[key]; !ok || n > old {
 		s.attempts[key] = n
 	}
 }
+
+// maxRemembered bounds the remembered attempt counts before past days are dropped.
+const maxRemembered = 50000
 
 // Progress is a volunteer's state in a module.
 type Progress struct {
