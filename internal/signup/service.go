@@ -152,15 +152,9 @@ func (s *Service) SignUp(ctx context.Context, actor auth.Actor, shiftID string) 
 // without a smartphone. Staff decide, so no approval is needed; allowOverlap lets the signup
 // overlap the person's other shifts.
 func (s *Service) SignUpVolunteer(ctx context.Context, actor auth.Actor, shiftID, email string, allowOverlap bool) (Signup, error) {
-	if !actor.Authenticated() {
-		return Signup{}, errSignIn
-	}
-	sh, o, err := s.opps.Shift(ctx, actor, shiftID)
+	sh, o, err := s.staffShift(ctx, actor, shiftID)
 	if err != nil {
 		return Signup{}, err
-	}
-	if !s.opps.IsStaff(ctx, actor, o.OrganisationID) {
-		return Signup{}, errs.E(errs.Forbidden, "only the organisation's staff can sign others up")
 	}
 	userID, err := s.users.UserIDByEmail(ctx, email)
 	if errors.Is(err, errs.ErrNotFound) {

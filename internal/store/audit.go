@@ -58,7 +58,14 @@ func (r *Audit) AppendAudit(ctx context.Context, e audit.Entry) error {
 
 // AuditOfOrganisation lists an organisation's entries, newest first; limit 0 means all.
 func (r *Audit) AuditOfOrganisation(ctx context.Context, orgID, beforeID string, limit int) ([]audit.Entry, error) {
-	filter := bson.D{{Key: "organisationId", Value: orgID}}
+	filter, opts := newestFirst("organisationId", orgID, beforeID, limit)
+	return r.find(ctx, filter, opts)
+}
+
+// newestFirst selects the documents whose field has the value, newest first (IDs grow with
+// time), older than the cursor ID if any, at most limit (0: all).
+func newestFirst(field, value, beforeID string, limit int) (bson.D, *options.FindOptionsBuilder) {
+	filter := bson.D{{Key: field, Value: value}}
 	if beforeID != "" {
 		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: beforeID}}})
 	}
@@ -66,7 +73,7 @@ func (r *Audit) AuditOfOrganisation(ctx context.Context, orgID, beforeID string,
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
 	}
-	return r.find(ctx, filter, opts)
+	return filter, opts
 }
 
 // AuditAbout lists the entries whose subject or actor is the user, newest first.

@@ -158,14 +158,7 @@ func (r *Signups) OfShift(ctx context.Context, shiftID string) ([]signup.Signup,
 
 // OfUser lists a volunteer's signups, newest first; limit 0 means all.
 func (r *Signups) OfUser(ctx context.Context, userID, beforeID string, limit int) ([]signup.Signup, error) {
-	filter := bson.D{{Key: "userId", Value: userID}}
-	if beforeID != "" {
-		filter = append(filter, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: beforeID}}})
-	}
-	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: -1}})
-	if limit > 0 {
-		opts.SetLimit(int64(limit))
-	}
+	filter, opts := newestFirst("userId", userID, beforeID, limit)
 	return r.find(ctx, filter, opts)
 }
 
