@@ -172,8 +172,8 @@ func TestMeetingReminders(t *testing.T) {
 	}
 }
 
-// TestCancelledMeetingNotice tells the members who said yes that a meeting is off, in
-// neutral words for a sensitive group, once.
+// TestCancelledMeetingNotice tells a member who moved up from the waitlist, and then the
+// members who said yes that the meeting is off, in neutral words for a sensitive group, once.
 func TestCancelledMeetingNotice(t *testing.T) {
 	w := newWorld(t)
 	s := w.service(t, true)
@@ -184,6 +184,18 @@ func TestCancelledMeetingNotice(t *testing.T) {
 		if _, err := s.RSVP(t.Context(), a, m.ID, true); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// Capacity 1: the second waits; when the first withdraws, the second is told in neutral
+	// words, and the first says yes again (and waits).
+	if _, err := s.RSVP(t.Context(), members[0], m.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	promoted, err := svc.Message(t.Context(), notify.MessageID(notify.MeetingPromotedKey(m.ID, members[1].UserID), notify.InApp))
+	if err != nil || promoted.Title != "Sie haben einen Platz beim Gruppentreffen" || strings.Contains(promoted.Body, g.Name) {
+		t.Fatalf("promotion notice %q / %q, %v", promoted.Title, promoted.Body, err)
+	}
+	if _, err := s.RSVP(t.Context(), members[0], m.ID, true); err != nil {
+		t.Fatal(err)
 	}
 	for range 2 {
 		if _, err := s.Cancel(t.Context(), coord, m.ID, "Die Leitung ist krank"); err != nil {

@@ -2,11 +2,13 @@ package group
 
 import "context"
 
-// Notifier tells members that a meeting is off (notify.Service). For a sensitive group it must
+// Notifier tells members that a meeting is off or that they moved up from its waitlist
+// (notify.Service). For a sensitive group it must
 // name neither the group nor the reason: a lock screen shows a notice's title and the beginning
 // of its text.
 type Notifier interface {
 	MeetingCancelled(ctx context.Context, g Group, m Meeting, userIDs []string) error
+	MeetingPromoted(ctx context.Context, g Group, m Meeting, userID string) error
 }
 
 // SetNotifier lets the service tell members about cancelled meetings; without one it does not.
@@ -34,5 +36,19 @@ func (s *Service) noticeCancelled(ctx context.Context, m Meeting) {
 	}
 	if err := s.notifier.MeetingCancelled(ctx, g, m, users); err != nil {
 		s.log.ErrorContext(ctx, "group: cancellation notice", "err", err, "meeting", m.ID)
+	}
+}
+
+// noticePromoted tells a member who moved up from the waitlist that they have a place.
+func (s *Service) noticePromoted(ctx context.Context, m Meeting, userID string) {
+	if s.notifier == nil {
+		return
+	}
+	g, err := s.repo.Group(ctx, m.GroupID)
+	if err == nil {
+		err = s.notifier.MeetingPromoted(ctx, g, m, userID)
+	}
+	if err != nil {
+		s.log.ErrorContext(ctx, "group: promotion notice", "err", err, "meeting", m.ID)
 	}
 }

@@ -201,7 +201,7 @@ func (s *Service) promote(ctx context.Context, m Meeting) error {
 		if len(w) == 0 || seat == 0 {
 			return nil
 		}
-		_, err = s.repo.UpdateRSVP(ctx, w[0].ID, func(r *RSVP) error {
+		r, err := s.repo.UpdateRSVP(ctx, w[0].ID, func(r *RSVP) error {
 			if r.Status != Waitlisted {
 				return errs.ErrDuplicate // moved on meanwhile: look again
 			}
@@ -210,6 +210,9 @@ func (s *Service) promote(ctx context.Context, m Meeting) error {
 		})
 		if err != nil && !errors.Is(err, errs.ErrDuplicate) {
 			return errs.Wrap("group: promote", err)
+		}
+		if err == nil {
+			s.noticePromoted(ctx, m, r.UserID)
 		}
 	}
 	return nil

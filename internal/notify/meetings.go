@@ -137,6 +137,24 @@ func MeetingCancelledKey(meetingID, userID string) string {
 	return "meeting-cancelled:" + meetingID + ":" + userID
 }
 
+// MeetingPromotedKey is the idempotency key of a member's notice that they moved up from a
+// meeting's waitlist.
+func MeetingPromotedKey(meetingID, userID string) string {
+	return "meeting-promoted:" + meetingID + ":" + userID
+}
+
+// MeetingPromoted tells a member that a place at a group meeting became theirs, in neutral
+// words for a sensitive group.
+func (s *Service) MeetingPromoted(ctx context.Context, g group.Group, m group.Meeting, userID string) error {
+	r := Request{Key: MeetingPromotedKey(m.ID, userID), UserID: userID, Kind: MeetingPromoted,
+		Data: Data{Title: g.Name, Start: m.StartsAt.In(m.Location())}, Deadline: m.StartsAt}
+	if g.Sensitive {
+		r.Kind, r.Data.Title, r.Sensitive = MeetingPromotedNeutral, "", true
+	}
+	_, err := s.Enqueue(ctx, []Request{r})
+	return err
+}
+
 // MeetingCancelled tells the members who said they would come to a group meeting that it is
 // off, once per member and meeting. For a sensitive group the notice names neither the group
 // nor the reason, in the app or by e-mail.

@@ -75,6 +75,10 @@ const (
 	// MeetingCancelledNeutral does so without naming a sensitive group.
 	MeetingCancelled        Kind = "MEETING_CANCELLED"
 	MeetingCancelledNeutral Kind = "MEETING_CANCELLED_NEUTRAL"
+	// MeetingPromoted tells a member on a meeting's waitlist that they have a place;
+	// MeetingPromotedNeutral does so without naming a sensitive group.
+	MeetingPromoted        Kind = "MEETING_PROMOTED"
+	MeetingPromotedNeutral Kind = "MEETING_PROMOTED_NEUTRAL"
 	// CoordinatorDigest lists an organisation's shifts of the next two weeks with open places.
 	CoordinatorDigest Kind = "COORDINATOR_DIGEST"
 	// TrainingExpiring and CredentialExpiring tell a volunteer that a completion or a verified

@@ -67,6 +67,18 @@ Einladungen können Sie in Ihrem Profil abstellen.`},
 Ihr Gruppentreffen „{{.Title}}“ beginnt {{when .Start}}.
 
 Falls Sie doch nicht kommen können, sagen Sie bitte in der App ab. Dann kann jemand anderes den Platz bekommen.`},
+		MeetingPromoted: {`Sie haben einen Platz: {{.Title}}`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+beim Gruppentreffen „{{.Title}}“ {{when .Start}} ist ein Platz frei geworden. Sie standen auf der Warteliste und sind jetzt dabei.
+
+Falls Sie nicht mehr kommen können, sagen Sie bitte in der App ab.`},
+		MeetingPromotedNeutral: {`Sie haben einen Platz beim Gruppentreffen`,
+			`Guten Tag,
+
+beim Gruppentreffen {{when .Start}} ist ein Platz für Sie frei geworden.
+
+Falls Sie nicht mehr kommen können, sagen Sie bitte in der App ab.`},
 		MeetingCancelled: {`Treffen abgesagt: {{.Title}}`,
 			`Guten Tag{{with .Name}} {{.}}{{end}},
 
@@ -151,6 +163,18 @@ You can turn invitations off in your profile.`},
 your group meeting “{{.Title}}” starts {{when .Start}}.
 
 If you cannot come after all, please say so in the app so that someone else can have the place.`},
+		MeetingPromoted: {`You have a place: {{.Title}}`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+a place has become free at the group meeting “{{.Title}}” {{when .Start}}. You were on the waiting list and are now in.
+
+If you can no longer come, please say so in the app.`},
+		MeetingPromotedNeutral: {`You have a place at the group meeting`,
+			`Hello,
+
+a place has become free for you at the group meeting {{when .Start}}.
+
+If you can no longer come, please say so in the app.`},
 		MeetingCancelled: {`Meeting cancelled: {{.Title}}`,
 			`Hello{{with .Name}} {{.}}{{end}},
 
