@@ -52,6 +52,12 @@ func TestProxyVolunteerFromRegistrationToTakeover(t *testing.T) {
 		t.Fatalf("a person without e-mail gets e-mails: %+v %v", prefs, err)
 	}
 
+	// Registered, not yet signed up: the organisation already deals with the person.
+	coord.Do(t, `query($o: ID!, $u: ID!) { volunteerContact(organisationId: $o, userId: $u, reason: "welcome call after registration") { phone } }`,
+		map[string]any{"o": f.orgID, "u": erna}).OK(t, nil)
+	a.As(other.coordinator.AccessToken).Do(t, `query($o: ID!, $u: ID!) { volunteerContact(organisationId: $o, userId: $u, reason: "welcome call after registration") { phone } }`,
+		map[string]any{"o": other.orgID, "u": erna}).Fails(t, "NOT_FOUND", "userId")
+
 	// Signing up on their behalf: this organisation's staff, for its own shifts.
 	const signUp = `mutation($s: ID!, $u: ID!) { signUpProxyVolunteer(shiftId: $s, userId: $u) { signup { id status } } }`
 	a.As(other.coordinator.AccessToken).Do(t, signUp, map[string]any{"s": shift, "u": erna}).Fails(t, "FORBIDDEN", "")
@@ -92,14 +98,16 @@ func TestProxyVolunteerFromRegistrationToTakeover(t *testing.T) {
 		t.Fatal("staff do not see the phone number")
 	}
 	var log struct {
-		AuditLog struct{ Edges []struct{ Node struct{ Action string } } }
+		AuditLog struct {
+			Edges []struct{ Node struct{ Action string } }
+		}
 	}
 	coord.Do(t, `query($o: ID!) { auditLog(organisationId: $o) { edges { node { action } } } }`, map[string]any{"o": f.orgID}).OK(t, &log)
 	var actions []string
 	for _, e := range log.AuditLog.Edges {
 		actions = append(actions, e.Node.Action)
 	}
-	if got := strings.Join(actions, ","); got != "CONTACT_VIEWED,CALL_LIST_EXPORTED,CALL_LIST_EXPORTED,PROXY_REGISTERED" {
+	if got := strings.Join(actions, ","); got != "CONTACT_VIEWED,CALL_LIST_EXPORTED,CALL_LIST_EXPORTED,CONTACT_VIEWED,PROXY_REGISTERED" {
 		t.Fatalf("audit log = %s", got)
 	}
 

@@ -74,6 +74,16 @@ type ProxyDeps struct {
 func (s *Service) SetProxies(d ProxyDeps) {
 	s.proxies = d
 	s.phones = proxyPhones{d.Store}
+	s.AddRelations(proxyPhones{d.Store})
+}
+
+// RelatedTo tells that the organisation registered the person and acts for them.
+func (p proxyPhones) RelatedTo(ctx context.Context, userID, orgID string) (bool, error) {
+	pr, err := p.store.Proxy(ctx, userID)
+	if errors.Is(err, errs.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && pr.OrganisationID == orgID, errs.Wrap("privacy: proxy relation", err)
 }
 
 type proxyPhones struct{ store ProxyStore }

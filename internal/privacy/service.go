@@ -158,8 +158,8 @@ func (s *Service) DeleteMyAccount(ctx context.Context, actor auth.Actor, passwor
 }
 
 // EraseVolunteer erases a volunteer's account on their request, by staff of an organisation
-// the volunteer dealt with; the request is logged with its reason. Staff accounts are not
-// erased this way: their holders erase them themselves.
+// the volunteer dealt with (signed up with, or was registered by); the request is logged with
+// its reason before anything is erased.
 func (s *Service) EraseVolunteer(ctx context.Context, actor auth.Actor, orgID, userID, reason string) error {
 	if _, err := s.staff.Authorize(ctx, actor, orgID, organisation.RoleAdmin, organisation.RoleCoordinator); err != nil {
 		return err
