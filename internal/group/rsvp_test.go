@@ -29,7 +29,7 @@ func meetingWithMembers(t *testing.T, w *world, s *group.Service, capacity, n in
 	return coord, g, meetings(t, s, coord, g.ID)[0], members
 }
 
-// TestRSVPRaceNeverOversells lets many members RSVP at once for few places: 100 for 12 in
+// TestRSVPRaceNeverOversells lets many members RSVP at once for few places: 60 for 12 in
 // one process (graph's TestRSVPRace sends 200 over HTTP), and, smaller as every attempt reads
 // the store, through two services on one store that share no memory, as two server replicas,
 // where the store's unique place keys alone keep the count.
@@ -39,7 +39,7 @@ func TestRSVPRaceNeverOversells(t *testing.T) {
 		processes         int
 		members, capacity int
 	}{
-		{"one process", 1, 100, 12},
+		{"one process", 1, 60, 12},
 		{"two processes", 2, 30, 5},
 	}
 	for _, tt := range tests {
