@@ -46,7 +46,7 @@ type Service struct {
 	staff       Staff
 	notifier    Notifier
 	holdings    Holdings
-	groups      Groups // nil until SetGroups
+	groups      Groups  // nil until SetGroups
 	modules     Modules // nil until SetModules
 	now         func() time.Time
 }

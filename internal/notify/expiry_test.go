@@ -40,7 +40,7 @@ func TestExpiryRemindersGoOnceToVolunteerAndCoordinators(t *testing.T) {
 	coordActor, volActor := auth.Actor{UserID: coord, Locale: "en"}, auth.Actor{UserID: vol, Locale: "de"}
 	title, one := "Kinderschutz", 1
 	m, err := tr.Create(t.Context(), coordActor, training.ModuleInput{OrganisationID: org.ID, Title: &title,
-		Questions: &[]training.QuestionInput{{Prompt: "Wer hilft?", Choices: []string{"a", "b"}, Correct: []int{0}}},
+		Questions:      &[]training.QuestionInput{{Prompt: "Wer hilft?", Choices: []string{"a", "b"}, Correct: []int{0}}},
 		ValidityMonths: &one})
 	if err != nil {
 		t.Fatal(err)
