@@ -53,7 +53,9 @@ func TestGroupManagement(t *testing.T) {
 	a.As(member.token).Do(t, rsvpMutation, map[string]any{"m": meetings[0].ID, "yes": true}).OK(t, nil)
 
 	var cancelled struct {
-		CancelMeeting struct{ Meeting struct{ Status, CancelReason string } }
+		CancelMeeting struct {
+			Meeting struct{ Status, CancelReason string }
+		}
 	}
 	fac.Do(t, `mutation($m: ID!) { cancelMeeting(meetingId: $m, reason: "Raum belegt") { meeting { status cancelReason } } }`,
 		map[string]any{"m": meetings[0].ID}).OK(t, &cancelled)

@@ -95,11 +95,7 @@ func (s *Service) Schedule(ctx context.Context, actor auth.Actor, in ScheduleInp
 	if err != nil {
 		return View{}, err
 	}
-	sr.ID, sr.CreatedBy, sr.CreatedAt = s.repo.NewID(), actor.UserID, now
-	if err := s.repo.InsertSeries(ctx, sr); err != nil {
-		return View{}, errs.Wrap("group: insert series", err)
-	}
-	if _, err := s.expand(ctx, sr, now); err != nil {
+	if err := s.begin(ctx, sr, actor, now); err != nil {
 		return View{}, err
 	}
 	return v, nil
@@ -157,14 +153,20 @@ func (s *Service) ChangeSchedule(ctx context.Context, actor auth.Actor, seriesID
 			s.noticeCancelled(ctx, m)
 		}
 	}
-	sr.ID, sr.CreatedBy, sr.CreatedAt = s.repo.NewID(), actor.UserID, now
-	if err := s.repo.InsertSeries(ctx, sr); err != nil {
-		return View{}, errs.Wrap("group: insert series", err)
-	}
-	if _, err := s.expand(ctx, sr, now); err != nil {
+	if err := s.begin(ctx, sr, actor, now); err != nil {
 		return View{}, err
 	}
 	return v, nil
+}
+
+// begin stores a new schedule and creates its meetings for the horizon.
+func (s *Service) begin(ctx context.Context, sr Series, actor auth.Actor, now time.Time) error {
+	sr.ID, sr.CreatedBy, sr.CreatedAt = s.repo.NewID(), actor.UserID, now
+	if err := s.repo.InsertSeries(ctx, sr); err != nil {
+		return errs.Wrap("group: insert series", err)
+	}
+	_, err := s.expand(ctx, sr, now)
+	return err
 }
 
 // Schedules lists a group's schedules, for insiders.
