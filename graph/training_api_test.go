@@ -325,6 +325,13 @@ func TestCertificateOfConductGatesChildrenWorkAndExpires(t *testing.T) {
 	if !strings.Contains(e.Message, "valid until "+wantUntil) {
 		t.Fatalf("refusal = %q, want the end date", e.Message)
 	}
+	// The feed offers the later shift (she holds the earlier one) and says what it needs.
+	var feed feedView
+	a.As(vol.AccessToken).Do(t, feedQuery, map[string]any{"first": 10}).OK(t, &feed)
+	if edges := feed.RecommendedOpportunities.Edges; len(edges) != 1 || edges[0].Node.Shift.ID != late ||
+		!hasString(edges[0].Node.Reasons, "es fehlt noch: erweitertes Führungszeugnis") {
+		t.Fatalf("feed = %+v, want the later shift with the certificate named as missing", feed)
+	}
 
 	// The volunteer sees their own credential; others never see anyone's.
 	const mine = `{ myCredentials { id kind validUntil } }`

@@ -9,10 +9,10 @@ import (
 	"github.com/mitwirken/mitwirken/internal/match"
 )
 
-// Holdings tells which training modules and credentials a volunteer holds at a time, so that
-// the feed names what a task still needs; package training provides it.
+// Holdings tells which training modules and credentials a volunteer holds at a time and until
+// when, so that the feed names what a task still needs; package training provides it.
 type Holdings interface {
-	Holdings(ctx context.Context, userID string, t time.Time) (modules map[string]bool, credentials map[string]map[string]bool, err error)
+	Holdings(ctx context.Context, userID string, t time.Time) (modules map[string]time.Time, credentials map[string]map[string]time.Time, err error)
 }
 
 // SetHoldings wires the source of volunteers' qualifications.

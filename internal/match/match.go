@@ -21,28 +21,34 @@ type Volunteer struct {
 	Busy []Span
 	// SignedUp are the shifts with an active signup of the volunteer; they are left out.
 	SignedUp map[string]bool
-	// Modules and Credentials the volunteer holds (valid now); what an opportunity requires
-	// beyond them is named as missing. Credentials are verified by an organisation and count
-	// for its own opportunities only: organisation ID → kind.
-	Modules     map[string]bool
-	Credentials map[string]map[string]bool
+	// Modules and Credentials the volunteer holds now, with when each stops counting (zero:
+	// never); what a task requires and the volunteer will not hold when its shift ends is
+	// named as missing, as signing up would refuse it. Credentials are verified by an
+	// organisation and count for its own tasks only: organisation ID → kind.
+	Modules     map[string]time.Time
+	Credentials map[string]map[string]time.Time
 	German      bool
 }
 
-// Lacks returns the modules and credentials the opportunity requires that the volunteer does
-// not hold.
-func (v Volunteer) Lacks(o *opportunity.Opportunity) (modules, credentials []string) {
+// Lacks returns the modules and credentials the opportunity requires that the volunteer will
+// not hold at time at (the end of the shift).
+func (v Volunteer) Lacks(o *opportunity.Opportunity, at time.Time) (modules, credentials []string) {
 	for _, m := range o.RequiredModuleIDs {
-		if !v.Modules[m] {
+		if !holds(v.Modules, m, at) {
 			modules = append(modules, m)
 		}
 	}
 	for _, c := range o.RequiredCredentials {
-		if !v.Credentials[o.OrganisationID][c] {
+		if !holds(v.Credentials[o.OrganisationID], c, at) {
 			credentials = append(credentials, c)
 		}
 	}
 	return modules, credentials
+}
+
+func holds(held map[string]time.Time, key string, at time.Time) bool {
+	until, ok := held[key]
+	return ok && (until.IsZero() || at.Before(until))
 }
 
 // Span is a busy time.
@@ -159,7 +165,7 @@ func Explain(v Volunteer, r *Result) {
 		out = append(out, t.stepFree)
 	}
 	if f.missing > 0 {
-		modules, credentials := v.Lacks(o)
+		modules, credentials := v.Lacks(o, r.Slot.Shift.Ends())
 		out = append(out, t.missing(len(modules), credentials))
 	}
 	r.Reasons = out
@@ -232,7 +238,7 @@ func score(v Volunteer, e *catalog.Entry, now time.Time, zone *time.Location) (R
 		r.f.stepFree = true
 	}
 
-	modules, credentials := v.Lacks(o)
+	modules, credentials := v.Lacks(o, r.Slot.Shift.Ends())
 	missing := len(modules) + len(credentials)
 	r.f.missing = missing
 

@@ -140,9 +140,10 @@ func TestCheckGatesOnTheShiftsDate(t *testing.T) {
 	o.OrganisationID = "another"
 	o.RequiredModuleIDs = nil
 	wantKind(t, e.svc.Check(t.Context(), vol.UserID, o, soon), errs.Forbidden, "shiftId")
-	// Holdings for the feed say the same.
+	// Holdings for the feed say the same, with when each stops counting.
 	mods, creds, err := e.svc.Holdings(t.Context(), vol.UserID, soon)
-	if err != nil || !mods[m.ID] || !creds[e.orgID][training.CertificateOfConduct] || creds["another"] != nil {
+	if err != nil || !mods[m.ID].Equal(start.AddDate(0, 1, 0)) || creds["another"] != nil ||
+		!creds[e.orgID][training.CertificateOfConduct].Equal(time.Date(2030, 3, 21, 0, 0, 0, 0, berlin)) {
 		t.Fatalf("holdings = %v %v (%v)", mods, creds, err)
 	}
 }

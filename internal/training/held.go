@@ -107,27 +107,34 @@ func (h *holding) credential(orgID, kind string) (Credential, bool) {
 	return Credential{}, false
 }
 
-// Holdings returns the modules and credentials the volunteer holds at t, for ranking: module
-// ID → true, organisation ID → kind → true.
-func (s *Service) Holdings(ctx context.Context, userID string, t time.Time) (map[string]bool, map[string]map[string]bool, error) {
+// Holdings returns the modules and credentials the volunteer holds at t, for ranking, with
+// when each stops counting (zero: never): module ID → end, organisation ID → kind → end.
+func (s *Service) Holdings(ctx context.Context, userID string, t time.Time) (map[string]time.Time, map[string]map[string]time.Time, error) {
 	h, err := s.holding(ctx, userID)
 	if err != nil {
 		return nil, nil, err
 	}
-	modules := map[string]bool{}
+	modules := map[string]time.Time{}
 	for _, c := range h.completions {
 		if c.ValidAt(t) {
-			modules[c.ModuleID] = true
+			if until, ok := modules[c.ModuleID]; !ok || (!until.IsZero() && (c.ValidUntil.IsZero() || c.ValidUntil.After(until))) {
+				modules[c.ModuleID] = c.ValidUntil
+			}
 		}
 	}
-	creds := map[string]map[string]bool{}
+	creds := map[string]map[string]time.Time{}
 	for _, c := range h.credentials {
-		if c.ValidAt(t) {
-			if creds[c.OrganisationID] == nil {
-				creds[c.OrganisationID] = map[string]bool{}
-			}
-			creds[c.OrganisationID][c.Kind] = true
+		if !c.ValidAt(t) {
+			continue
 		}
+		if creds[c.OrganisationID] == nil {
+			creds[c.OrganisationID] = map[string]time.Time{}
+		}
+		var until time.Time
+		if !c.ValidUntil.IsZero() {
+			until = c.ValidUntil.End()
+		}
+		creds[c.OrganisationID][c.Kind] = until
 	}
 	return modules, creds, nil
 }

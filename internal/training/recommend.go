@@ -53,7 +53,8 @@ func (s *Service) Recommended(ctx context.Context, actor auth.Actor, first int) 
 	for i := range ranked[:min(len(ranked), wellMatched)] {
 		o := &ranked[i].Entry.Opportunity
 		for _, id := range o.RequiredModuleIDs {
-			if _, ok := h.best(id, now); !ok {
+			// Missing on the shift's date, as signing up would see it.
+			if _, ok := h.best(id, ranked[i].Slot.Shift.Ends()); !ok {
 				unlocks[id]++
 			}
 		}
