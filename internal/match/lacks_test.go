@@ -38,7 +38,9 @@ func TestMissingRequirementsAtTheShiftsEnd(t *testing.T) {
 		})
 	}
 	// In the feed: the reason names it, in German.
-	e := entry(func(x *opportunity.Opportunity) { x.OrganisationID, x.RequiredCredentials = "org", []string{"CERTIFICATE_OF_CONDUCT"} })
+	e := entry(func(x *opportunity.Opportunity) {
+		x.OrganisationID, x.RequiredCredentials = "org", []string{"CERTIFICATE_OF_CONDUCT"}
+	})
 	v := volunteer(nil)
 	v.German = true
 	v.Credentials = map[string]map[string]time.Time{"org": {"CERTIFICATE_OF_CONDUCT": shiftEnd.Add(-time.Hour)}}
