@@ -97,15 +97,11 @@ func (s *Service) change(ctx context.Context, actor auth.Actor, id string, edit 
 		return Module{}, err
 	}
 	next.UpdatedAt = s.now()
-	if next.Status == StatusPublished && (cur.Status != StatusPublished || next.Version != cur.Version) {
-		// The copy first: should the process stop before the module is updated, the next
-		// edit finds the version taken and fails instead of publishing two different texts
-		// under one number.
-		if err := s.repo.InsertVersion(ctx, next); err != nil {
-			if errors.Is(err, errs.ErrDuplicate) {
-				return Module{}, errs.E(errs.Conflict, "someone else edited this module at the same time; try again")
-			}
-			return Module{}, errs.Wrap("training: keep version", err)
+	if cur.Status == StatusPublished {
+		// A copy of the version being replaced, in case the process that published it
+		// stopped before keeping it.
+		if err := s.keepVersion(ctx, cur); err != nil {
+			return Module{}, err
 		}
 	}
 	m, err := s.repo.UpdateModule(ctx, id, func(m *Module) error {
@@ -122,7 +118,22 @@ func (s *Service) change(ctx context.Context, actor auth.Actor, id string, edit 
 		s.modules.put(m)
 	}
 	s.changed(m)
+	if m.Status == StatusPublished && (cur.Status != StatusPublished || m.Version != cur.Version) {
+		// After the update, which only one of racing editors wins: the copy is the winner's.
+		// Should this fail, the next edit keeps it.
+		if err := s.keepVersion(ctx, m); err != nil {
+			s.log.ErrorContext(ctx, "training: version not kept yet", "err", err, "module", m.ID, "version", m.Version)
+		}
+	}
 	return m, nil
+}
+
+// keepVersion stores the immutable copy of a published version once.
+func (s *Service) keepVersion(ctx context.Context, m Module) error {
+	if err := s.repo.InsertVersion(ctx, m); err != nil && !errors.Is(err, errs.ErrDuplicate) {
+		return errs.Wrap("training: keep version", err)
+	}
+	return nil
 }
 
 func cloneModule(m Module) Module {

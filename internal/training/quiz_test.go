@@ -276,3 +276,55 @@ func TestDraftsAreHiddenAndLessonsTracked(t *testing.T) {
 	_, _, err = e.svc.CompleteLesson(t.Context(), vol, m.ID, "nope")
 	wantKind(t, err, errs.Invalid, "lessonId")
 }
+
+// TestConcurrentEditsPublishEachVersionOnce edits one published module from two processes at
+// once: every edit that succeeds publishes the next version number, and the copy kept of
+// each version is the one that was published under it.
+func TestConcurrentEditsPublishEachVersionOnce(t *testing.T) {
+	e := newEnv(t, training.Config{Exclusive: false})
+	m := e.published(t, moduleInput(e.orgID))
+	other := training.NewService(e.st.Training(), e.st.Credentials(), e.orgs, nil, e.events, nil, nil, training.Config{})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	titles := map[int]string{}
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			svc := e.svc
+			if i%2 == 1 {
+				svc = other
+			}
+			title := "Datenschutz, Fassung " + string(rune('A'+i))
+			got, err := svc.Update(t.Context(), e.coord, m.ID, training.ModuleInput{Title: &title})
+			if errs.Is(err, errs.Conflict) {
+				return
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if prev, ok := titles[got.Version]; ok {
+				t.Errorf("version %d published twice: %q and %q", got.Version, prev, title)
+			}
+			titles[got.Version] = title
+		}()
+	}
+	wg.Wait()
+	final, err := e.st.Training().Module(t.Context(), m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d of 8 edits published a version", len(titles))
+	if final.Version != 1+len(titles) {
+		t.Fatalf("version %d after %d successful edits", final.Version, len(titles))
+	}
+	for v, title := range titles {
+		kept, err := e.st.Training().ModuleVersion(t.Context(), m.ID, v)
+		if err != nil || kept.Title != title {
+			t.Errorf("version %d kept as %q (%v), published as %q", v, kept.Title, err, title)
+		}
+	}
+}
