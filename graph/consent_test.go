@@ -141,6 +141,11 @@ func TestContactDetailsAreLoggedAndErasureOnRequest(t *testing.T) {
 	var out struct {
 		AuditLog struct{ Edges []struct{ Node entry } }
 	}
+	// The log is for the organisation's admins; a coordinator, whose accesses it records, does not read it.
+	helper := a.register(t, "coordinator-not-admin@example.org", "Kora")
+	coord.Do(t, `mutation($o: ID!, $e: String!) { addOrganisationMember(organisationId: $o, email: $e, role: COORDINATOR) { organisation { id } } }`,
+		map[string]any{"o": f.orgID, "e": "coordinator-not-admin@example.org"}).OK(t, nil)
+	a.As(helper.AccessToken).Do(t, log, map[string]any{"o": f.orgID}).Fails(t, "FORBIDDEN", "")
 	coord.Do(t, log, map[string]any{"o": f.orgID}).OK(t, &out)
 	if len(out.AuditLog.Edges) == 0 {
 		t.Fatal("the access is not in the audit log")

@@ -190,6 +190,11 @@ func TestMinorsAndMinimumAges(t *testing.T) {
 	a.As(open.coordinator.AccessToken).Do(t, parental, consentIn("APP")).Fails(t, "BAD_USER_INPUT", "input.method")
 	a.As(open.coordinator.AccessToken).Do(t, parental, consentIn("PHONE")).OK(t, nil)
 	minor.Do(t, signUpMutation, map[string]any{"shift": reading}).OK(t, nil)
+	// The consent was taken by one organisation, for its tasks: it opens no other's.
+	elsewhere := newFixture(t, a, nil)
+	other := elsewhere.addShift(t, a, time.Now().Add(96*time.Hour), time.Hour, 5)
+	elsewhere.publish(t, a)
+	minor.Do(t, signUpMutation, map[string]any{"shift": other}).Fails(t, "FORBIDDEN", "")
 	// The parent's consent does not lift a legal minimum age.
 	minor.Do(t, signUpMutation, map[string]any{"shift": bar}).Fails(t, "FORBIDDEN", "")
 	var consents struct {

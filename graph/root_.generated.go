@@ -5053,7 +5053,7 @@ type OrganisationMembership {
   exportMyData: String!
   "The caller's consents: the current state of every purpose and the whole history."
   myConsents: ConsentOverview!
-  "Who accessed volunteers' contact details, resolved pseudonyms or erased accounts in the organisation, newest first (the organisation's staff)."
+  "Who accessed volunteers' contact details, resolved pseudonyms or erased accounts in the organisation, newest first (the organisation's admins)."
   auditLog(organisationId: ID!, first: Int, after: String): AuditEntryConnection!
   "A volunteer's contact details for staff of an organisation the volunteer dealt with. The access is logged with the reason; the volunteer sees it in their export."
   volunteerContact(organisationId: ID!, userId: ID!, reason: String!): VolunteerContact!
@@ -5182,7 +5182,7 @@ extend type Mutation {
   signUpProxyVolunteer(shiftId: ID!, userId: ID!, allowOverlap: Boolean): SignupPayload!
   "The person takes their account over with the one-time code: their own e-mail address and password; signs them in."
   takeOverAccount(input: TakeOverAccountInput!): AuthPayload!
-  "Records a parent's or guardian's consent (or its withdrawal) for a volunteer under 16 (staff)."
+  "Records a parent's or guardian's consent (or its withdrawal) for a volunteer under 16 (staff). It admits the volunteer to this organisation's tasks only."
   recordParentalConsent(input: ParentalConsentInput!): ConsentPayload!
 }
 

@@ -43,21 +43,22 @@ type Store interface {
 	AuditAbout(ctx context.Context, userID string) ([]Entry, error)
 }
 
-// Staff decides who may read an organisation's log.
-type Staff interface {
-	IsStaff(ctx context.Context, actor auth.Actor, orgID string) bool
+// Admins decides who may read an organisation's log: its admins, who answer for how the
+// organisation handles personal data, not every coordinator whose accesses it records.
+type Admins interface {
+	IsAdmin(ctx context.Context, actor auth.Actor, orgID string) bool
 }
 
 // Service records and lists entries.
 type Service struct {
-	store Store
-	staff Staff
-	now   func() time.Time
+	store  Store
+	admins Admins
+	now    func() time.Time
 }
 
 // NewService returns the audit service.
-func NewService(store Store, staff Staff) *Service {
-	return &Service{store: store, staff: staff, now: time.Now}
+func NewService(store Store, admins Admins) *Service {
+	return &Service{store: store, admins: admins, now: time.Now}
 }
 
 // Limits of a reason.
@@ -83,13 +84,13 @@ func (s *Service) Record(ctx context.Context, e Entry) error {
 	return nil
 }
 
-// ListForOrganisation lists the organisation's entries for its staff, newest first.
+// ListForOrganisation lists the organisation's entries for its admins, newest first.
 func (s *Service) ListForOrganisation(ctx context.Context, actor auth.Actor, orgID string, first int, before string) ([]Entry, error) {
 	if !actor.Authenticated() {
 		return nil, errs.E(errs.Unauthenticated, "sign in first")
 	}
-	if !s.staff.IsStaff(ctx, actor, orgID) {
-		return nil, errs.E(errs.Forbidden, "only the organisation's staff can read its audit log")
+	if !s.admins.IsAdmin(ctx, actor, orgID) {
+		return nil, errs.E(errs.Forbidden, "only the organisation's admins can read its audit log")
 	}
 	list, err := s.store.AuditOfOrganisation(ctx, orgID, before, first)
 	return list, errs.Wrap("audit: list", err)

@@ -12,16 +12,16 @@ import (
 	"github.com/mitwirken/mitwirken/internal/store/storetest"
 )
 
-// staffOf says who is staff of which organisation.
-type staffOf map[string]string // user → organisation
+// adminOf says who is admin of which organisation.
+type adminOf map[string]string // user → organisation
 
-func (s staffOf) IsStaff(_ context.Context, actor auth.Actor, orgID string) bool {
+func (s adminOf) IsAdmin(_ context.Context, actor auth.Actor, orgID string) bool {
 	return s[actor.UserID] == orgID
 }
 
 func TestRecordAndList(t *testing.T) {
 	st := storetest.New(t)
-	svc := audit.NewService(st.Audit(), staffOf{"coord-a": "org-a"})
+	svc := audit.NewService(st.Audit(), adminOf{"coord-a": "org-a"})
 	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 	for i, e := range []audit.Entry{
 		{OrganisationID: "org-a", ActorID: "coord-a", SubjectUserID: "u1", Action: audit.ResolvePseudonym, Target: "membership:m1", Reason: "first reason", At: at},
@@ -33,7 +33,7 @@ func TestRecordAndList(t *testing.T) {
 		}
 	}
 	if _, err := svc.ListForOrganisation(t.Context(), auth.Actor{UserID: "coord-b"}, "org-a", 10, ""); !errs.Is(err, errs.Forbidden) {
-		t.Fatalf("another organisation's staff: %v, want FORBIDDEN", err)
+		t.Fatalf("another organisation's admin: %v, want FORBIDDEN", err)
 	}
 	if _, err := svc.ListForOrganisation(t.Context(), auth.Actor{}, "org-a", 10, ""); !errs.Is(err, errs.Unauthenticated) {
 		t.Fatalf("anonymous: %v, want UNAUTHENTICATED", err)

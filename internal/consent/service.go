@@ -207,3 +207,20 @@ func (s *Service) Granted(ctx context.Context, userID string, p Purpose) (bool, 
 	}
 	return false, nil
 }
+
+// GrantedWith reports whether the latest decision on p that staff of the organisation
+// recorded is a grant. Parental consent is taken by one organisation for its own tasks: a
+// coordinator elsewhere cannot open every organisation's tasks to a child by recording it.
+func (s *Service) GrantedWith(ctx context.Context, userID string, p Purpose, orgID string) (bool, error) {
+	history, err := s.store.ConsentsOf(ctx, userID)
+	if err != nil {
+		return false, errs.Wrap("consent: of user", err)
+	}
+	granted := false
+	for _, r := range history { // oldest first
+		if r.Purpose == p && r.OrganisationID == orgID {
+			granted = r.Granted
+		}
+	}
+	return granted, nil
+}

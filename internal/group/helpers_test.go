@@ -64,7 +64,7 @@ func newWorld(t *testing.T) *world {
 	orgs := organisation.NewService(st.Organisations(), accounts)
 	events := engagement.NewRecorder(st.Events(), log)
 	t.Cleanup(events.Close)
-	return &world{st: st, accounts: accounts, orgs: orgs, events: events, audit: audit.NewService(st.Audit(), staff{orgs}),
+	return &world{st: st, accounts: accounts, orgs: orgs, events: events, audit: audit.NewService(st.Audit(), orgs),
 		clock: &clock{t: time.Date(2030, 3, 1, 9, 0, 0, 0, time.UTC)}, log: log}
 }
 

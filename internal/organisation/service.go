@@ -114,6 +114,12 @@ func (s *Service) Authorize(ctx context.Context, actor auth.Actor, orgID string,
 	return o, nil
 }
 
+// IsAdmin reports whether the actor is an admin of the organisation.
+func (s *Service) IsAdmin(ctx context.Context, actor auth.Actor, orgID string) bool {
+	_, err := s.Authorize(ctx, actor, orgID, RoleAdmin)
+	return err == nil
+}
+
 func requireRole(o Organisation, actor auth.Actor, roles []Role) error {
 	role, ok := o.RoleOf(actor.UserID)
 	if !ok || !slices.Contains(roles, role) {

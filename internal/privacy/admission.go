@@ -57,7 +57,7 @@ func (s *Service) checkAge(ctx context.Context, userID string, o opportunity.Opp
 		return errs.E(errs.Forbidden, "this task requires a minimum age of %d (born in %d or earlier)", o.MinimumAge, year-o.MinimumAge-1)
 	}
 	if surely < ParentalConsentAge {
-		ok, err := s.ages.Consents.Granted(ctx, userID, consent.Parental)
+		ok, err := s.ages.Consents.GrantedWith(ctx, userID, consent.Parental, o.OrganisationID)
 		if err != nil {
 			return err
 		}

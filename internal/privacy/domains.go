@@ -36,7 +36,7 @@ type Domains struct {
 // preference) and the privacy service with the standard holders. Register the holders of
 // later domains (groups, training) on the returned service.
 func Wire(d Domains, consents consent.Store, auditLog audit.Store, log *slog.Logger) (*Service, *consent.Service, *audit.Service) {
-	aud := audit.NewService(auditLog, d.Opportunities)
+	aud := audit.NewService(auditLog, d.Organisations)
 	cons := consent.NewService(consents, nil)
 	s := NewService(d.Accounts, d.Organisations, aud, log)
 	s.registerDomains(d, cons)
