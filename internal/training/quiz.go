@@ -124,8 +124,10 @@ func (s *Service) SubmitQuiz(ctx context.Context, actor auth.Actor, moduleID str
 		return Result{}, errs.Wrap("training: record completion", err)
 	}
 	s.people.forget(actor.UserID)
-	s.events.Record(ctx, engagement.Event{Kind: engagement.ModuleCompleted, At: now, UserID: actor.UserID,
-		OrganisationID: m.OrganisationID, ModuleID: m.ID})
+	if s.events != nil { // nil in the worker, which grades nothing
+		s.events.Record(ctx, engagement.Event{Kind: engagement.ModuleCompleted, At: now, UserID: actor.UserID,
+			OrganisationID: m.OrganisationID, ModuleID: m.ID})
+	}
 	res.Completion = &c
 	return res, nil
 }
