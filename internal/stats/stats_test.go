@@ -339,18 +339,29 @@ func TestFillRate(t *testing.T) {
 	}
 }
 
-// A queue that grew while no job ran (more events than the embedded store deletes in one
-// statement) is read and emptied.
+// A queue that grew while no job ran is read and emptied in slices (the embedded store deletes
+// at most 32,766 documents in one statement; here the slice is 7).
 func TestLongQueue(t *testing.T) {
+	defer func(n int) { store.DropSlice = n }(store.DropSlice)
+	store.DropSlice = 7
 	st := storetest.New(t)
-	events := manyEvents(33_000)
+	// Some history is read from the log by the first run; the queue holds it too.
+	events := manyEvents(60)
 	appendEvents(t, st, events...)
-	job := newJob(st)
+	job := newJob(st, stats.WithBatch(25))
 	if n := run(t, job); n != int64(len(events)) {
 		t.Fatalf("read %d events, want %d", n, len(events))
 	}
-	appendEvents(t, st, engagement.Event{Kind: engagement.SignedUp, At: at("2026-09-01", 9, 0), UserID: "late", OrganisationID: org})
-	if n := run(t, job); n != 1 {
-		t.Fatalf("read %d events after the queue was emptied, want 1", n)
+	more := manyEvents(52)
+	appendEvents(t, st, more...)
+	if n := run(t, job); n != int64(len(more)) {
+		t.Fatalf("read %d queued events, want %d", n, len(more))
 	}
+	if n := run(t, job); n != 0 {
+		t.Fatalf("read %d events from an emptied queue", n)
+	}
+	single := storetest.New(t)
+	appendEvents(t, single, append(events, more...)...)
+	run(t, newJob(single))
+	equalFigs(t, raw(t, st, org), raw(t, single, org))
 }

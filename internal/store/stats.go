@@ -200,20 +200,16 @@ func (r *Stats) QueuedEvents(ctx context.Context, before string, limit int) ([]s
 	return out, nil
 }
 
-// DropQueued removes the queued events with _id <= upTo.
+// DropQueued removes the queued events with _id <= upTo, in slices: the embedded store
+// deletes the matches with one SQL statement, which takes at most 32,766 of them, and a queue
+// grows while no job runs.
 func (r *Stats) DropQueued(ctx context.Context, upTo string) error {
-	upToFilter := bson.D{{Key: "_id", Value: bson.D{{Key: "$lte", Value: upTo}}}}
-	if _, err := r.s.coll(collStatQueue).DeleteMany(ctx, upToFilter); err == nil {
-		return nil
-	}
-	// The embedded store deletes the matches with one SQL statement, which takes at most
-	// 32,766 of them: a queue that grew while no job ran is dropped in slices.
 	type idDoc struct {
 		ID string `bson:"_id"`
 	}
 	for {
-		docs, err := findAll[idDoc](ctx, r.s, collStatQueue, upToFilter, options.Find().
-			SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(dropSlice).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+		docs, err := findAll[idDoc](ctx, r.s, collStatQueue, bson.D{{Key: "_id", Value: bson.D{{Key: "$lte", Value: upTo}}}}, options.Find().
+			SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(DropSlice)).SetProjection(bson.D{{Key: "_id", Value: 1}}))
 		if err != nil {
 			return fmt.Errorf("store: drop queued events: %w", err)
 		}
@@ -224,13 +220,14 @@ func (r *Stats) DropQueued(ctx context.Context, upTo string) error {
 		if _, err := r.s.coll(collStatQueue).DeleteMany(ctx, last); err != nil {
 			return fmt.Errorf("store: drop queued events: %w", err)
 		}
-		if len(docs) < dropSlice {
+		if len(docs) < DropSlice {
 			return nil
 		}
 	}
 }
 
-const dropSlice = 20_000
+// DropSlice is how many queued events one delete removes at most; a variable for tests.
+var DropSlice = 20_000
 
 // Events inserts events into the log without queueing them for the statistics job, for
 // seeding history: the job's first run reads the whole log.

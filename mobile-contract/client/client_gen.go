@@ -773,6 +773,408 @@ type DeleteMyAccountResponse struct {
 // GetDeleteMyAccount returns DeleteMyAccountResponse.DeleteMyAccount, and is useful for accessing the field via an interface.
 func (v *DeleteMyAccountResponse) GetDeleteMyAccount() bool { return v.DeleteMyAccount }
 
+// EngagementStatsEngagementStats includes the requested fields of the GraphQL type EngagementStats.
+// The GraphQL type's documentation follows.
+//
+// Statistics that cannot re-identify anyone: every count below k is suppressed, and so is every
+// further cell that would let a suppressed one be worked out from the shown ones (a week or a
+// month is the sum of its days; active = new + returning). A suppressed figure has value null.
+type EngagementStatsEngagementStats struct {
+	OrganisationId string      `json:"organisationId"`
+	From           string      `json:"from"`
+	To             string      `json:"to"`
+	Granularity    Granularity `json:"granularity"`
+	// The suppression threshold: no shown count is smaller.
+	K       int                                                     `json:"k"`
+	Periods []EngagementStatsEngagementStatsPeriodsEngagementPeriod `json:"periods"`
+}
+
+// GetOrganisationId returns EngagementStatsEngagementStats.OrganisationId, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStats) GetOrganisationId() string { return v.OrganisationId }
+
+// GetFrom returns EngagementStatsEngagementStats.From, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStats) GetFrom() string { return v.From }
+
+// GetTo returns EngagementStatsEngagementStats.To, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStats) GetTo() string { return v.To }
+
+// GetGranularity returns EngagementStatsEngagementStats.Granularity, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStats) GetGranularity() Granularity { return v.Granularity }
+
+// GetK returns EngagementStatsEngagementStats.K, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStats) GetK() int { return v.K }
+
+// GetPeriods returns EngagementStatsEngagementStats.Periods, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStats) GetPeriods() []EngagementStatsEngagementStatsPeriodsEngagementPeriod {
+	return v.Periods
+}
+
+// EngagementStatsEngagementStatsPeriodsEngagementPeriod includes the requested fields of the GraphQL type EngagementPeriod.
+type EngagementStatsEngagementStatsPeriodsEngagementPeriod struct {
+	// 2026-11-22, 2026-W47 or 2026-11.
+	Period string `json:"period"`
+	Start  string `json:"start"`
+	// The last day of the period.
+	End string `json:"end"`
+	// Volunteers who took a place, took part, logged hours, joined a group or completed a module.
+	ActiveVolunteers EngagementStatsEngagementStatsPeriodsEngagementPeriodActiveVolunteersStatCount `json:"activeVolunteers"`
+	// Active volunteers active for the first time in the organisation.
+	NewVolunteers EngagementStatsEngagementStatsPeriodsEngagementPeriodNewVolunteersStatCount `json:"newVolunteers"`
+	// Active volunteers who were active in the organisation before (retention).
+	ReturningVolunteers EngagementStatsEngagementStatsPeriodsEngagementPeriodReturningVolunteersStatCount `json:"returningVolunteers"`
+	// Signups made (confirmed, waitlisted or awaiting approval).
+	Signups     EngagementStatsEngagementStatsPeriodsEngagementPeriodSignupsStatCount     `json:"signups"`
+	Attendances EngagementStatsEngagementStatsPeriodsEngagementPeriodAttendancesStatCount `json:"attendances"`
+	NoShows     EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowsStatCount     `json:"noShows"`
+	// People at self-help group meetings (sensitive groups count without names).
+	MeetingAttendance   EngagementStatsEngagementStatsPeriodsEngagementPeriodMeetingAttendanceStatCount   `json:"meetingAttendance"`
+	TrainingCompletions EngagementStatsEngagementStatsPeriodsEngagementPeriodTrainingCompletionsStatCount `json:"trainingCompletions"`
+	// Places held in shifts that start in the period.
+	FilledPlaces EngagementStatsEngagementStatsPeriodsEngagementPeriodFilledPlacesStatCount `json:"filledPlaces"`
+	// Capacity of the shifts that start in the period.
+	OfferedPlaces EngagementStatsEngagementStatsPeriodsEngagementPeriodOfferedPlacesStatCount `json:"offeredPlaces"`
+	// Hours confirmed by coordinators; shown when at least k volunteers logged them.
+	ConfirmedHours EngagementStatsEngagementStatsPeriodsEngagementPeriodConfirmedHoursStatValue `json:"confirmedHours"`
+	// filledPlaces / offeredPlaces, between 0 and 1.
+	FillRate EngagementStatsEngagementStatsPeriodsEngagementPeriodFillRateStatValue `json:"fillRate"`
+	// noShows / (attendances + noShows), between 0 and 1.
+	NoShowRate EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowRateStatValue `json:"noShowRate"`
+}
+
+// GetPeriod returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.Period, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetPeriod() string { return v.Period }
+
+// GetStart returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.Start, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetStart() string { return v.Start }
+
+// GetEnd returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.End, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetEnd() string { return v.End }
+
+// GetActiveVolunteers returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.ActiveVolunteers, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetActiveVolunteers() EngagementStatsEngagementStatsPeriodsEngagementPeriodActiveVolunteersStatCount {
+	return v.ActiveVolunteers
+}
+
+// GetNewVolunteers returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.NewVolunteers, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetNewVolunteers() EngagementStatsEngagementStatsPeriodsEngagementPeriodNewVolunteersStatCount {
+	return v.NewVolunteers
+}
+
+// GetReturningVolunteers returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.ReturningVolunteers, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetReturningVolunteers() EngagementStatsEngagementStatsPeriodsEngagementPeriodReturningVolunteersStatCount {
+	return v.ReturningVolunteers
+}
+
+// GetSignups returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.Signups, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetSignups() EngagementStatsEngagementStatsPeriodsEngagementPeriodSignupsStatCount {
+	return v.Signups
+}
+
+// GetAttendances returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.Attendances, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetAttendances() EngagementStatsEngagementStatsPeriodsEngagementPeriodAttendancesStatCount {
+	return v.Attendances
+}
+
+// GetNoShows returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.NoShows, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetNoShows() EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowsStatCount {
+	return v.NoShows
+}
+
+// GetMeetingAttendance returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.MeetingAttendance, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetMeetingAttendance() EngagementStatsEngagementStatsPeriodsEngagementPeriodMeetingAttendanceStatCount {
+	return v.MeetingAttendance
+}
+
+// GetTrainingCompletions returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.TrainingCompletions, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetTrainingCompletions() EngagementStatsEngagementStatsPeriodsEngagementPeriodTrainingCompletionsStatCount {
+	return v.TrainingCompletions
+}
+
+// GetFilledPlaces returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.FilledPlaces, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetFilledPlaces() EngagementStatsEngagementStatsPeriodsEngagementPeriodFilledPlacesStatCount {
+	return v.FilledPlaces
+}
+
+// GetOfferedPlaces returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.OfferedPlaces, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetOfferedPlaces() EngagementStatsEngagementStatsPeriodsEngagementPeriodOfferedPlacesStatCount {
+	return v.OfferedPlaces
+}
+
+// GetConfirmedHours returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.ConfirmedHours, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetConfirmedHours() EngagementStatsEngagementStatsPeriodsEngagementPeriodConfirmedHoursStatValue {
+	return v.ConfirmedHours
+}
+
+// GetFillRate returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.FillRate, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetFillRate() EngagementStatsEngagementStatsPeriodsEngagementPeriodFillRateStatValue {
+	return v.FillRate
+}
+
+// GetNoShowRate returns EngagementStatsEngagementStatsPeriodsEngagementPeriod.NoShowRate, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriod) GetNoShowRate() EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowRateStatValue {
+	return v.NoShowRate
+}
+
+// EngagementStatsEngagementStatsPeriodsEngagementPeriodActiveVolunteersStatCount includes the requested fields of the GraphQL type StatCount.
+// The GraphQL type's documentation follows.
+//
+// A count, or null when suppressed.
+type EngagementStatsEngagementStatsPeriodsEngagementPeriodActiveVolunteersStatCount struct {
+	Value      *int `json:"value"`
+	Suppressed bool `json:"suppressed"`
+}
+
+// GetValue returns EngagementStatsEngagementStatsPeriodsEngagementPeriodActiveVolunteersStatCount.Value, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodActiveVolunteersStatCount) GetValue() *int {
+	return v.Value
+}
+
+// GetSuppressed returns EngagementStatsEngagementStatsPeriodsEngagementPeriodActiveVolunteersStatCount.Suppressed, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodActiveVolunteersStatCount) GetSuppressed() bool {
+	return v.Suppressed
+}
+
+// EngagementStatsEngagementStatsPeriodsEngagementPeriodAttendancesStatCount includes the requested fields of the GraphQL type StatCount.
+// The GraphQL type's documentation follows.
+//
+// A count, or null when suppressed.
+type EngagementStatsEngagementStatsPeriodsEngagementPeriodAttendancesStatCount struct {
+	Value      *int `json:"value"`
+	Suppressed bool `json:"suppressed"`
+}
+
+// GetValue returns EngagementStatsEngagementStatsPeriodsEngagementPeriodAttendancesStatCount.Value, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodAttendancesStatCount) GetValue() *int {
+	return v.Value
+}
+
+// GetSuppressed returns EngagementStatsEngagementStatsPeriodsEngagementPeriodAttendancesStatCount.Suppressed, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodAttendancesStatCount) GetSuppressed() bool {
+	return v.Suppressed
+}
+
+// EngagementStatsEngagementStatsPeriodsEngagementPeriodConfirmedHoursStatValue includes the requested fields of the GraphQL type StatValue.
+// The GraphQL type's documentation follows.
+//
+// A number, or null when suppressed.
+type EngagementStatsEngagementStatsPeriodsEngagementPeriodConfirmedHoursStatValue struct {
+	Value      *float64 `json:"value"`
+	Suppressed bool     `json:"suppressed"`
+}
+
+// GetValue returns EngagementStatsEngagementStatsPeriodsEngagementPeriodConfirmedHoursStatValue.Value, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodConfirmedHoursStatValue) GetValue() *float64 {
+	return v.Value
+}
+
+// GetSuppressed returns EngagementStatsEngagementStatsPeriodsEngagementPeriodConfirmedHoursStatValue.Suppressed, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodConfirmedHoursStatValue) GetSuppressed() bool {
+	return v.Suppressed
+}
+
+// EngagementStatsEngagementStatsPeriodsEngagementPeriodFillRateStatValue includes the requested fields of the GraphQL type StatValue.
+// The GraphQL type's documentation follows.
+//
+// A number, or null when suppressed.
+type EngagementStatsEngagementStatsPeriodsEngagementPeriodFillRateStatValue struct {
+	Value      *float64 `json:"value"`
+	Suppressed bool     `json:"suppressed"`
+}
+
+// GetValue returns EngagementStatsEngagementStatsPeriodsEngagementPeriodFillRateStatValue.Value, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodFillRateStatValue) GetValue() *float64 {
+	return v.Value
+}
+
+// GetSuppressed returns EngagementStatsEngagementStatsPeriodsEngagementPeriodFillRateStatValue.Suppressed, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodFillRateStatValue) GetSuppressed() bool {
+	return v.Suppressed
+}
+
+// EngagementStatsEngagementStatsPeriodsEngagementPeriodFilledPlacesStatCount includes the requested fields of the GraphQL type StatCount.
+// The GraphQL type's documentation follows.
+//
+// A count, or null when suppressed.
+type EngagementStatsEngagementStatsPeriodsEngagementPeriodFilledPlacesStatCount struct {
+	Value      *int `json:"value"`
+	Suppressed bool `json:"suppressed"`
+}
+
+// GetValue returns EngagementStatsEngagementStatsPeriodsEngagementPeriodFilledPlacesStatCount.Value, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodFilledPlacesStatCount) GetValue() *int {
+	return v.Value
+}
+
+// GetSuppressed returns EngagementStatsEngagementStatsPeriodsEngagementPeriodFilledPlacesStatCount.Suppressed, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodFilledPlacesStatCount) GetSuppressed() bool {
+	return v.Suppressed
+}
+
+// EngagementStatsEngagementStatsPeriodsEngagementPeriodMeetingAttendanceStatCount includes the requested fields of the GraphQL type StatCount.
+// The GraphQL type's documentation follows.
+//
+// A count, or null when suppressed.
+type EngagementStatsEngagementStatsPeriodsEngagementPeriodMeetingAttendanceStatCount struct {
+	Value      *int `json:"value"`
+	Suppressed bool `json:"suppressed"`
+}
+
+// GetValue returns EngagementStatsEngagementStatsPeriodsEngagementPeriodMeetingAttendanceStatCount.Value, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodMeetingAttendanceStatCount) GetValue() *int {
+	return v.Value
+}
+
+// GetSuppressed returns EngagementStatsEngagementStatsPeriodsEngagementPeriodMeetingAttendanceStatCount.Suppressed, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodMeetingAttendanceStatCount) GetSuppressed() bool {
+	return v.Suppressed
+}
+
+// EngagementStatsEngagementStatsPeriodsEngagementPeriodNewVolunteersStatCount includes the requested fields of the GraphQL type StatCount.
+// The GraphQL type's documentation follows.
+//
+// A count, or null when suppressed.
+type EngagementStatsEngagementStatsPeriodsEngagementPeriodNewVolunteersStatCount struct {
+	Value      *int `json:"value"`
+	Suppressed bool `json:"suppressed"`
+}
+
+// GetValue returns EngagementStatsEngagementStatsPeriodsEngagementPeriodNewVolunteersStatCount.Value, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodNewVolunteersStatCount) GetValue() *int {
+	return v.Value
+}
+
+// GetSuppressed returns EngagementStatsEngagementStatsPeriodsEngagementPeriodNewVolunteersStatCount.Suppressed, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodNewVolunteersStatCount) GetSuppressed() bool {
+	return v.Suppressed
+}
+
+// EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowRateStatValue includes the requested fields of the GraphQL type StatValue.
+// The GraphQL type's documentation follows.
+//
+// A number, or null when suppressed.
+type EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowRateStatValue struct {
+	Value      *float64 `json:"value"`
+	Suppressed bool     `json:"suppressed"`
+}
+
+// GetValue returns EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowRateStatValue.Value, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowRateStatValue) GetValue() *float64 {
+	return v.Value
+}
+
+// GetSuppressed returns EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowRateStatValue.Suppressed, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowRateStatValue) GetSuppressed() bool {
+	return v.Suppressed
+}
+
+// EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowsStatCount includes the requested fields of the GraphQL type StatCount.
+// The GraphQL type's documentation follows.
+//
+// A count, or null when suppressed.
+type EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowsStatCount struct {
+	Value      *int `json:"value"`
+	Suppressed bool `json:"suppressed"`
+}
+
+// GetValue returns EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowsStatCount.Value, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowsStatCount) GetValue() *int {
+	return v.Value
+}
+
+// GetSuppressed returns EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowsStatCount.Suppressed, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodNoShowsStatCount) GetSuppressed() bool {
+	return v.Suppressed
+}
+
+// EngagementStatsEngagementStatsPeriodsEngagementPeriodOfferedPlacesStatCount includes the requested fields of the GraphQL type StatCount.
+// The GraphQL type's documentation follows.
+//
+// A count, or null when suppressed.
+type EngagementStatsEngagementStatsPeriodsEngagementPeriodOfferedPlacesStatCount struct {
+	Value      *int `json:"value"`
+	Suppressed bool `json:"suppressed"`
+}
+
+// GetValue returns EngagementStatsEngagementStatsPeriodsEngagementPeriodOfferedPlacesStatCount.Value, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodOfferedPlacesStatCount) GetValue() *int {
+	return v.Value
+}
+
+// GetSuppressed returns EngagementStatsEngagementStatsPeriodsEngagementPeriodOfferedPlacesStatCount.Suppressed, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodOfferedPlacesStatCount) GetSuppressed() bool {
+	return v.Suppressed
+}
+
+// EngagementStatsEngagementStatsPeriodsEngagementPeriodReturningVolunteersStatCount includes the requested fields of the GraphQL type StatCount.
+// The GraphQL type's documentation follows.
+//
+// A count, or null when suppressed.
+type EngagementStatsEngagementStatsPeriodsEngagementPeriodReturningVolunteersStatCount struct {
+	Value      *int `json:"value"`
+	Suppressed bool `json:"suppressed"`
+}
+
+// GetValue returns EngagementStatsEngagementStatsPeriodsEngagementPeriodReturningVolunteersStatCount.Value, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodReturningVolunteersStatCount) GetValue() *int {
+	return v.Value
+}
+
+// GetSuppressed returns EngagementStatsEngagementStatsPeriodsEngagementPeriodReturningVolunteersStatCount.Suppressed, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodReturningVolunteersStatCount) GetSuppressed() bool {
+	return v.Suppressed
+}
+
+// EngagementStatsEngagementStatsPeriodsEngagementPeriodSignupsStatCount includes the requested fields of the GraphQL type StatCount.
+// The GraphQL type's documentation follows.
+//
+// A count, or null when suppressed.
+type EngagementStatsEngagementStatsPeriodsEngagementPeriodSignupsStatCount struct {
+	Value      *int `json:"value"`
+	Suppressed bool `json:"suppressed"`
+}
+
+// GetValue returns EngagementStatsEngagementStatsPeriodsEngagementPeriodSignupsStatCount.Value, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodSignupsStatCount) GetValue() *int {
+	return v.Value
+}
+
+// GetSuppressed returns EngagementStatsEngagementStatsPeriodsEngagementPeriodSignupsStatCount.Suppressed, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodSignupsStatCount) GetSuppressed() bool {
+	return v.Suppressed
+}
+
+// EngagementStatsEngagementStatsPeriodsEngagementPeriodTrainingCompletionsStatCount includes the requested fields of the GraphQL type StatCount.
+// The GraphQL type's documentation follows.
+//
+// A count, or null when suppressed.
+type EngagementStatsEngagementStatsPeriodsEngagementPeriodTrainingCompletionsStatCount struct {
+	Value      *int `json:"value"`
+	Suppressed bool `json:"suppressed"`
+}
+
+// GetValue returns EngagementStatsEngagementStatsPeriodsEngagementPeriodTrainingCompletionsStatCount.Value, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodTrainingCompletionsStatCount) GetValue() *int {
+	return v.Value
+}
+
+// GetSuppressed returns EngagementStatsEngagementStatsPeriodsEngagementPeriodTrainingCompletionsStatCount.Suppressed, and is useful for accessing the field via an interface.
+func (v *EngagementStatsEngagementStatsPeriodsEngagementPeriodTrainingCompletionsStatCount) GetSuppressed() bool {
+	return v.Suppressed
+}
+
+// EngagementStatsResponse is returned by EngagementStats on success.
+type EngagementStatsResponse struct {
+	// Engagement statistics of an organisation, one row per period of the granularity that overlaps
+	// from..to (inclusive). Coordinators and admins of the organisation only. At most 400 periods.
+	// Figures come from the statistics job (every 10 minutes) and lag the events by a few minutes.
+	EngagementStats EngagementStatsEngagementStats `json:"engagementStats"`
+}
+
+// GetEngagementStats returns EngagementStatsResponse.EngagementStats, and is useful for accessing the field via an interface.
+func (v *EngagementStatsResponse) GetEngagementStats() EngagementStatsEngagementStats {
+	return v.EngagementStats
+}
+
 // ExportMyDataResponse is returned by ExportMyData on success.
 type ExportMyDataResponse struct {
 	// Everything held about the caller as one JSON document with a schemaVersion and a section per domain. Also downloadable as a file: GET /me/export.json with the same bearer token.
@@ -838,6 +1240,21 @@ type GiveConsentResponse struct {
 // GetGiveConsent returns GiveConsentResponse.GiveConsent, and is useful for accessing the field via an interface.
 func (v *GiveConsentResponse) GetGiveConsent() GiveConsentGiveConsentConsentPayload {
 	return v.GiveConsent
+}
+
+// The length of a statistics period. Days and ISO weeks (Monday to Sunday) and months are in Europe/Berlin.
+type Granularity string
+
+const (
+	GranularityDay   Granularity = "DAY"
+	GranularityWeek  Granularity = "WEEK"
+	GranularityMonth Granularity = "MONTH"
+)
+
+var AllGranularity = []Granularity{
+	GranularityDay,
+	GranularityWeek,
+	GranularityMonth,
 }
 
 type GroupFilter struct {
@@ -6319,6 +6736,26 @@ type __DeleteMyAccountInput struct {
 // GetPassword returns __DeleteMyAccountInput.Password, and is useful for accessing the field via an interface.
 func (v *__DeleteMyAccountInput) GetPassword() string { return v.Password }
 
+// __EngagementStatsInput is used internally by genqlient
+type __EngagementStatsInput struct {
+	OrganisationId string      `json:"organisationId"`
+	From           string      `json:"from"`
+	To             string      `json:"to"`
+	Granularity    Granularity `json:"granularity"`
+}
+
+// GetOrganisationId returns __EngagementStatsInput.OrganisationId, and is useful for accessing the field via an interface.
+func (v *__EngagementStatsInput) GetOrganisationId() string { return v.OrganisationId }
+
+// GetFrom returns __EngagementStatsInput.From, and is useful for accessing the field via an interface.
+func (v *__EngagementStatsInput) GetFrom() string { return v.From }
+
+// GetTo returns __EngagementStatsInput.To, and is useful for accessing the field via an interface.
+func (v *__EngagementStatsInput) GetTo() string { return v.To }
+
+// GetGranularity returns __EngagementStatsInput.Granularity, and is useful for accessing the field via an interface.
+func (v *__EngagementStatsInput) GetGranularity() Granularity { return v.Granularity }
+
 // __GiveConsentInput is used internally by genqlient
 type __GiveConsentInput struct {
 	Purpose ConsentPurpose `json:"purpose"`
@@ -6573,8 +7010,9 @@ func (v *__RemoveOrganisationMemberInput) GetUserId() string { return v.UserId }
 
 // __RsvpInput is used internally by genqlient
 type __RsvpInput struct {
-	MeetingId string `json:"meetingId"`
-	Attending bool   `json:"attending"`
+	MeetingId      string  `json:"meetingId"`
+	Attending      bool    `json:"attending"`
+	IdempotencyKey *string `json:"idempotencyKey"`
 }
 
 // GetMeetingId returns __RsvpInput.MeetingId, and is useful for accessing the field via an interface.
@@ -6582,6 +7020,9 @@ func (v *__RsvpInput) GetMeetingId() string { return v.MeetingId }
 
 // GetAttending returns __RsvpInput.Attending, and is useful for accessing the field via an interface.
 func (v *__RsvpInput) GetAttending() bool { return v.Attending }
+
+// GetIdempotencyKey returns __RsvpInput.IdempotencyKey, and is useful for accessing the field via an interface.
+func (v *__RsvpInput) GetIdempotencyKey() *string { return v.IdempotencyKey }
 
 // __SearchInput is used internally by genqlient
 type __SearchInput struct {
@@ -7095,6 +7536,107 @@ func DeleteMyAccount(
 	}
 
 	data_ = &DeleteMyAccountResponse{}
+	resp_ := &graphql.Response{Data: data_}
+
+	err_ = client_.MakeRequest(
+		ctx_,
+		req_,
+		resp_,
+	)
+
+	return data_, err_
+}
+
+// The query executed by EngagementStats.
+const EngagementStats_Operation = `
+query EngagementStats ($organisationId: ID!, $from: Date!, $to: Date!, $granularity: Granularity!) {
+	engagementStats(organisationId: $organisationId, from: $from, to: $to, granularity: $granularity) {
+		organisationId
+		from
+		to
+		granularity
+		k
+		periods {
+			period
+			start
+			end
+			activeVolunteers {
+				value
+				suppressed
+			}
+			newVolunteers {
+				value
+				suppressed
+			}
+			returningVolunteers {
+				value
+				suppressed
+			}
+			signups {
+				value
+				suppressed
+			}
+			attendances {
+				value
+				suppressed
+			}
+			noShows {
+				value
+				suppressed
+			}
+			meetingAttendance {
+				value
+				suppressed
+			}
+			trainingCompletions {
+				value
+				suppressed
+			}
+			filledPlaces {
+				value
+				suppressed
+			}
+			offeredPlaces {
+				value
+				suppressed
+			}
+			confirmedHours {
+				value
+				suppressed
+			}
+			fillRate {
+				value
+				suppressed
+			}
+			noShowRate {
+				value
+				suppressed
+			}
+		}
+	}
+}
+`
+
+func EngagementStats(
+	ctx_ context.Context,
+	client_ graphql.Client,
+	organisationId string,
+	from string,
+	to string,
+	granularity Granularity,
+) (data_ *EngagementStatsResponse, err_ error) {
+	req_ := &graphql.Request{
+		OpName: "EngagementStats",
+		Query:  EngagementStats_Operation,
+		Variables: &__EngagementStatsInput{
+			OrganisationId: organisationId,
+			From:           from,
+			To:             to,
+			Granularity:    granularity,
+		},
+	}
+
+	data_ = &EngagementStatsResponse{}
 	resp_ := &graphql.Response{Data: data_}
 
 	err_ = client_.MakeRequest(
@@ -8605,8 +9147,8 @@ func RevokeGroupCalendarFeed(
 
 // The mutation executed by Rsvp.
 const Rsvp_Operation = `
-mutation Rsvp ($meetingId: ID!, $attending: Boolean!) {
-	rsvp(meetingId: $meetingId, attending: $attending) {
+mutation Rsvp ($meetingId: ID!, $attending: Boolean!, $idempotencyKey: String) {
+	rsvp(meetingId: $meetingId, attending: $attending, idempotencyKey: $idempotencyKey) {
 		meeting {
 			... MeetingFields
 		}
@@ -8638,13 +9180,15 @@ func Rsvp(
 	client_ graphql.Client,
 	meetingId string,
 	attending bool,
+	idempotencyKey *string,
 ) (data_ *RsvpResponse, err_ error) {
 	req_ := &graphql.Request{
 		OpName: "Rsvp",
 		Query:  Rsvp_Operation,
 		Variables: &__RsvpInput{
-			MeetingId: meetingId,
-			Attending: attending,
+			MeetingId:      meetingId,
+			Attending:      attending,
+			IdempotencyKey: idempotencyKey,
 		},
 	}
 
