@@ -131,8 +131,8 @@ func (r *mutationResolver) MoveMeeting(ctx context.Context, meetingID string, st
 	return meetingPayload(r.Svc.Groups.Move(ctx, viewer(ctx), meetingID, startsAt, deref(endsAt)))
 }
 
-func (r *mutationResolver) Rsvp(ctx context.Context, meetingID string, attending bool) (*model.MeetingPayload, error) {
-	return meetingPayload(r.Svc.Groups.RSVP(ctx, viewer(ctx), meetingID, attending))
+func (r *mutationResolver) Rsvp(ctx context.Context, meetingID string, attending bool, idempotencyKey *string) (*model.MeetingPayload, error) {
+	return meetingPayload(r.rsvpOnce(ctx, idempotencyKey, meetingID, attending))
 }
 
 func (r *mutationResolver) RecordMeetingAttendance(ctx context.Context, meetingID string, count int) (*model.MeetingPayload, error) {

@@ -2,12 +2,14 @@ package graph
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/mitwirken/mitwirken/graph/model"
 	"github.com/mitwirken/mitwirken/internal/discovery"
 	"github.com/mitwirken/mitwirken/internal/group"
 	"github.com/mitwirken/mitwirken/internal/match"
+	"github.com/mitwirken/mitwirken/internal/replay"
 )
 
 func createGroupInput(in model.CreateGroupInput) group.CreateInput {
@@ -138,4 +140,16 @@ func (r *Resolver) groupViewer(ctx context.Context) func(group.Group) group.View
 		}
 		return v
 	}
+}
+
+// rsvpOnce answers a meeting at most once per idempotency key: the app may send an answer
+// again after being offline, after the person changed their mind; the replay must not undo
+// the later answer. A repeat returns the meeting as it is now.
+func (r *mutationResolver) rsvpOnce(ctx context.Context, key *string, meetingID string, attending bool) (group.MeetingView, error) {
+	return replay.Do(ctx, r.Svc.Replays, viewer(ctx), deref(key), "rsvp:"+meetingID+":"+strconv.FormatBool(attending),
+		func() (group.MeetingView, string, error) {
+			m, err := r.Svc.Groups.RSVP(ctx, viewer(ctx), meetingID, attending)
+			return m, m.ID, err
+		},
+		func(id string) (group.MeetingView, error) { return r.Svc.Groups.Meeting(ctx, viewer(ctx), id) })
 }

@@ -75,3 +75,51 @@ func TestRSVPRace(t *testing.T) {
 		t.Fatalf("store holds %d places, want 12", len(seats))
 	}
 }
+
+// TestReplayedRSVPsHaveOneEffect: the app sends one keyed answer ten times at once (a flaky
+// connection), and once more after the person answered otherwise; one place is taken and the
+// later answer stands.
+func TestReplayedRSVPsHaveOneEffect(t *testing.T) {
+	a := newAPI(t)
+	a.HTTP = manyConnections
+	f := newGroupFixture(t, a, map[string]any{"joinPolicy": "OPEN"})
+	m := f.schedule(t, a, 3, true)[0]
+	member := a.volunteers(t, 1)[0]
+	a.join(t, member, f.groupID, "Morgenstern")
+	const keyed = `mutation($m: ID!, $yes: Boolean!, $k: String) {
+  rsvp(meetingId: $m, attending: $yes, idempotencyKey: $k) { meeting { id attendingCount waitlistCount myRsvp { status waitlistPosition } } }
+}`
+	vars := map[string]any{"m": m.ID, "yes": true, "k": "app-rsvp-key-1"}
+	var wg sync.WaitGroup
+	counts := make([]int, 10)
+	for i := range counts {
+		wg.Go(func() {
+			var out struct{ Rsvp struct{ Meeting meetingView } }
+			a.As(member).Do(t, keyed, vars).OK(t, &out)
+			counts[i] = out.Rsvp.Meeting.AttendingCount
+		})
+	}
+	wg.Wait()
+	for _, n := range counts {
+		if n != 1 {
+			t.Fatalf("replays answered attending counts %v, want 1 each", counts)
+		}
+	}
+	var rsvpEvents int
+	for _, e := range a.eventsOf(t, "meetingId", m.ID) {
+		if e.Kind == "MEETING_RSVP" {
+			rsvpEvents++
+		}
+	}
+	if rsvpEvents != 1 {
+		t.Fatalf("%d RSVP events, want 1", rsvpEvents)
+	}
+
+	a.As(member).Do(t, rsvpMutation, map[string]any{"m": m.ID, "yes": false}).OK(t, nil)
+	var replayed struct{ Rsvp struct{ Meeting meetingView } }
+	a.As(member).Do(t, keyed, vars).OK(t, &replayed)
+	if got := replayed.Rsvp.Meeting; got.AttendingCount != 0 || got.MyRsvp != nil && got.MyRsvp.Status == "ATTENDING" {
+		t.Fatalf("replayed answer = %+v, want the later refusal kept", got)
+	}
+	a.As(member).Do(t, keyed, map[string]any{"m": m.ID, "yes": false, "k": "app-rsvp-key-1"}).Fails(t, "BAD_USER_INPUT", "idempotencyKey")
+}

@@ -391,7 +391,7 @@ type ComplexityRoot struct {
 		RevokeCalendarFeed            func(childComplexity int) int
 		RevokeCredential              func(childComplexity int, id string) int
 		RevokeGroupCalendarFeed       func(childComplexity int) int
-		Rsvp                          func(childComplexity int, meetingID string, attending bool) int
+		Rsvp                          func(childComplexity int, meetingID string, attending bool, idempotencyKey *string) int
 		ScheduleMeetings              func(childComplexity int, input model.ScheduleMeetingsInput) int
 		SignUp                        func(childComplexity int, shiftID string, idempotencyKey *string) int
 		SignUpProxyVolunteer          func(childComplexity int, shiftID string, userID string, allowOverlap *bool) int
@@ -2400,7 +2400,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.Rsvp(childComplexity, args["meetingId"].(string), args["attending"].(bool)), true
+		return e.ComplexityRoot.Mutation.Rsvp(childComplexity, args["meetingId"].(string), args["attending"].(bool), args["idempotencyKey"].(*string)), true
 	case "Mutation.scheduleMeetings":
 		if e.ComplexityRoot.Mutation.ScheduleMeetings == nil {
 			break
@@ -4454,7 +4454,7 @@ extend type Mutation {
   "Moves one meeting; the end defaults to the same length. Facilitators only."
   moveMeeting(meetingId: ID!, startsAt: DateTime!, endsAt: DateTime): MeetingPayload!
   "Says whether the caller (a member) will come: a free place, else the waitlist if the meeting has one."
-  rsvp(meetingId: ID!, attending: Boolean!): MeetingPayload!
+  rsvp(meetingId: ID!, attending: Boolean!, "A client-generated key: repeating the mutation with it returns the meeting without a second effect." idempotencyKey: String): MeetingPayload!
   "Records how many people came, once, as a number. Facilitators only, from the meeting's start."
   recordMeetingAttendance(meetingId: ID!, count: Int!): MeetingPayload!
   "Tells a coordinator of the group's organisation who is behind a pseudonym. The reason and the resolution are written to the audit log."

@@ -49,7 +49,7 @@ type MutationResolver interface {
 	ChangeMeetingSchedule(ctx context.Context, input model.ChangeMeetingScheduleInput) (*model.GroupPayload, error)
 	CancelMeeting(ctx context.Context, meetingID string, reason *string) (*model.MeetingPayload, error)
 	MoveMeeting(ctx context.Context, meetingID string, startsAt time.Time, endsAt *time.Time) (*model.MeetingPayload, error)
-	Rsvp(ctx context.Context, meetingID string, attending bool) (*model.MeetingPayload, error)
+	Rsvp(ctx context.Context, meetingID string, attending bool, idempotencyKey *string) (*model.MeetingPayload, error)
 	RecordMeetingAttendance(ctx context.Context, meetingID string, count int) (*model.MeetingPayload, error)
 	ResolveGroupMember(ctx context.Context, membershipID string, reason string) (*model.GroupMemberIdentity, error)
 	CreateGroupCalendarFeed(ctx context.Context) (*model.CalendarFeedPayload, error)
@@ -976,6 +976,14 @@ func (ec *executionContext) field_Mutation_rsvp_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["attending"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
 	return args, nil
 }
 
@@ -2578,7 +2586,7 @@ func (ec *executionContext) _Mutation_rsvp(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().Rsvp(ctx, fc.Args["meetingId"].(string), fc.Args["attending"].(bool))
+			return ec.Resolvers.Mutation().Rsvp(ctx, fc.Args["meetingId"].(string), fc.Args["attending"].(bool), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MeetingPayload) graphql.Marshaler {

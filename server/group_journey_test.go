@@ -66,9 +66,21 @@ func TestGroupJourney(t *testing.T) {
 			t.Fatalf("member %+v", m)
 		}
 	}
-	rs, err := client.Rsvp(t.Context(), anna, g.Meetings[0].Id, true)
+	key := "rsvp-offline-0001"
+	rs, err := client.Rsvp(t.Context(), anna, g.Meetings[0].Id, true, &key)
 	if err != nil || rs.Rsvp.Meeting.MyRsvp == nil || rs.Rsvp.Meeting.MyRsvp.Status != client.RsvpStatusAttending {
 		t.Fatalf("Rsvp = %+v, %v", rs, err)
+	}
+	// Anna changes her mind; then her phone, back online, sends the first answer again. The
+	// replay returns the meeting as it is and does not undo her later answer.
+	no, err := client.Rsvp(t.Context(), anna, g.Meetings[0].Id, false, nil)
+	if err != nil || no.Rsvp.Meeting.MyRsvp != nil && no.Rsvp.Meeting.MyRsvp.Status != client.RsvpStatusWithdrawn {
+		t.Fatalf("Rsvp(false) = %+v, %v", no, err)
+	}
+	again, err := client.Rsvp(t.Context(), anna, g.Meetings[0].Id, true, &key)
+	if err != nil || again.Rsvp.Meeting.MyRsvp != nil && again.Rsvp.Meeting.MyRsvp.Status != client.RsvpStatusWithdrawn ||
+		again.Rsvp.Meeting.AttendingCount != 0 {
+		t.Fatalf("replayed Rsvp = %+v, %v; want her later answer kept", again, err)
 	}
 	feed, err := client.CreateGroupCalendarFeed(t.Context(), anna)
 	if err != nil {
