@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,7 +44,7 @@ func TestCoordinatorJourney(t *testing.T) {
 	// The shift begins in a few seconds, so that attendance can be recorded in this test.
 	begins := time.Now().Add(3 * time.Second).Truncate(time.Second)
 	ends := begins.Add(90 * time.Minute)
-	shift, err := client.AddShift(t.Context(), coord, client.AddShiftInput{OpportunityId: opp.Id, StartsAt: &begins, EndsAt: &ends, Capacity: 2})
+	shift, err := client.AddShift(t.Context(), coord, client.AddShiftInput{OpportunityId: opp.Id, StartsAt: &begins, EndsAt: &ends, Capacity: 6})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,9 +53,9 @@ func TestCoordinatorJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Three neighbours sign up for two places.
+	// Seven neighbours sign up for six places.
 	var signups []string
-	for i, name := range []string{"Ada", "Bo", "Cem"} {
+	for i, name := range []string{"Ada", "Bo", "Cem", "Dana", "Emil", "Fritzi", "Gül"} {
 		v := newApp(url)
 		v.register(t, fmt.Sprintf("helfer%d@example.org", i), name)
 		su, err := client.SignUp(t.Context(), v, shiftID, nil)
@@ -68,8 +69,8 @@ func TestCoordinatorJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := roster.Shift
-	if r.ConfirmedCount != 2 || r.WaitlistCount != 1 || len(r.Signups) != 3 {
-		t.Fatalf("roster = %+v, want 2 confirmed and 1 waiting", r)
+	if r.ConfirmedCount != 6 || r.WaitlistCount != 1 || len(r.Signups) != 7 {
+		t.Fatalf("roster = %+v, want 6 confirmed and 1 waiting", r)
 	}
 	seen := map[string]client.SignupStatus{}
 	for _, su := range r.Signups {
@@ -78,25 +79,59 @@ func TestCoordinatorJourney(t *testing.T) {
 		}
 		seen[su.Volunteer.DisplayName] = su.Status
 	}
-	if seen["Ada"] != client.SignupStatusConfirmed || seen["Bo"] != client.SignupStatusConfirmed || seen["Cem"] != client.SignupStatusWaitlisted {
+	if seen["Ada"] != client.SignupStatusConfirmed || seen["Fritzi"] != client.SignupStatusConfirmed || seen["Gül"] != client.SignupStatusWaitlisted {
 		t.Fatalf("roster statuses = %v", seen)
 	}
 
-	// After the start: Ada came and stayed an hour, Bo did not come.
+	// After the start: five came and stayed an hour, Fritzi did not come.
 	time.Sleep(time.Until(begins))
-	came, err := client.RecordAttendance(t.Context(), coord, signups[0], true, ptr(1.0))
-	if err != nil {
-		t.Fatal(err)
+	for _, id := range signups[:5] {
+		came, err := client.RecordAttendance(t.Context(), coord, id, true, ptr(1.0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if su := came.RecordAttendance.Signup; su.Status != client.SignupStatusAttended || su.Hours == nil || *su.Hours != 1 || !su.HoursConfirmed {
+			t.Fatalf("attended = %+v", su)
+		}
 	}
-	if su := came.RecordAttendance.Signup; su.Status != client.SignupStatusAttended || su.Hours == nil || *su.Hours != 1 || !su.HoursConfirmed {
-		t.Fatalf("attended = %+v", su)
-	}
-	away, err := client.RecordAttendance(t.Context(), coord, signups[1], false, nil)
+	away, err := client.RecordAttendance(t.Context(), coord, signups[5], false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if away.RecordAttendance.Signup.Status != client.SignupStatusNoShow {
 		t.Fatalf("no-show = %+v", away.RecordAttendance.Signup)
+	}
+
+	// The statistics job of a worker counts the day; small figures stay hidden.
+	runStatsJob(t, env)
+	berlin, _ := time.LoadLocation("Europe/Berlin")
+	today := time.Now().In(berlin).Format(time.DateOnly)
+	stats, err := client.EngagementStats(t.Context(), coord, orgID, today, today, client.GranularityDay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stats.EngagementStats.Periods) != 1 {
+		t.Fatalf("periods = %+v, want today", stats.EngagementStats.Periods)
+	}
+	day := stats.EngagementStats.Periods[0]
+	if v := day.Signups.Value; v == nil || *v != 7 {
+		t.Errorf("signups = %+v, want 7", day.Signups)
+	}
+	if v := day.Attendances.Value; v == nil || *v != 5 {
+		t.Errorf("attendances = %+v, want 5", day.Attendances)
+	}
+	if v := day.ConfirmedHours.Value; v == nil || *v != 5 {
+		t.Errorf("confirmed hours = %+v, want 5 (day %+v)", day.ConfirmedHours, day)
+	}
+	if !day.NoShows.Suppressed || day.NoShows.Value != nil {
+		t.Errorf("no-shows = %+v: one person, so suppressed", day.NoShows)
+	}
+	// Another organisation's coordinator sees none of it.
+	other := newApp(url)
+	other.register(t, "andere@example.org", "Andere Organisation")
+	if _, err := client.EngagementStats(t.Context(), other, orgID, today, today, client.GranularityDay); err == nil ||
+		!strings.Contains(err.Error(), "FORBIDDEN") && !strings.Contains(err.Error(), "organisation") {
+		t.Fatalf("a stranger's statistics: err = %v, want refused", err)
 	}
 }
 

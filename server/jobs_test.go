@@ -10,6 +10,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/lease"
 	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/schedule"
+	"github.com/mitwirken/mitwirken/internal/stats"
 	"github.com/mitwirken/mitwirken/internal/store"
 )
 
@@ -35,4 +36,20 @@ func runJob(t *testing.T, env map[string]string, job string) int64 {
 		t.Fatalf("run %s: %v", job, err)
 	}
 	return n
+}
+
+// runStatsJob runs the statistics job once as a worker would a few minutes from now, when the
+// events of this moment have settled (see stats.DefaultSettle).
+func runStatsJob(t *testing.T, env map[string]string) {
+	t.Helper()
+	st, err := store.Open(t.Context(), store.Config{URI: env["MONGODB_URI"], Database: env["MONGODB_DATABASE"],
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = st.Close(context.Background()) }()
+	later := func() time.Time { return time.Now().Add(stats.DefaultSettle + time.Second) }
+	if _, err := stats.NewJob(st.Stats(), st.Outbox(), st.Stats(), stats.WithClock(later, stats.DefaultSettle)).Run(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 }

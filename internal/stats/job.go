@@ -308,14 +308,14 @@ func count(b *Bucket, e LoggedEvent) {
 	case engagement.SignedUp, engagement.Waitlisted, engagement.RequestedApproval:
 		b.Signups++
 	case engagement.Attended:
+		// Attendance at a shift is recorded with its hours, confirmed: by staff, or by a
+		// check-in for the shift's length. Micro-task hours are confirmed separately.
 		b.Attendances++
+		addHours(b, e)
 	case engagement.NoShow:
 		b.NoShows++
 	case engagement.HoursConfirmed:
-		b.Hours += e.Hours
-		if e.UserID != "" {
-			b.HoursVolunteers = insertSorted(b.HoursVolunteers, volunteerKey(e.OrganisationID, e.UserID))
-		}
+		addHours(b, e)
 	case engagement.MeetingAttended:
 		b.MeetingAttendance += max(e.Count, 1)
 	case engagement.ModuleCompleted:
@@ -323,6 +323,16 @@ func count(b *Bucket, e LoggedEvent) {
 	}
 	if counted[e.Kind] && e.UserID != "" {
 		b.Active = insertSorted(b.Active, volunteerKey(e.OrganisationID, e.UserID))
+	}
+}
+
+func addHours(b *Bucket, e LoggedEvent) {
+	if e.Hours <= 0 {
+		return
+	}
+	b.Hours += e.Hours
+	if e.UserID != "" {
+		b.HoursVolunteers = insertSorted(b.HoursVolunteers, volunteerKey(e.OrganisationID, e.UserID))
 	}
 }
 

@@ -67,7 +67,8 @@ const org = "org-a"
 func fixture() []engagement.Event {
 	return []engagement.Event{
 		{Kind: engagement.SignedUp, At: at("2026-10-31", 10, 0), UserID: "u1", OrganisationID: org, ShiftID: "s-none"},
-		{Kind: engagement.Attended, At: at("2026-11-09", 9, 0), UserID: "u1", OrganisationID: org},
+		// Attendance at a shift comes with its confirmed hours.
+		{Kind: engagement.Attended, At: at("2026-11-09", 9, 0), UserID: "u1", OrganisationID: org, Hours: 2},
 		{Kind: engagement.SignedUp, At: at("2026-11-09", 12, 0), UserID: "u2", OrganisationID: org},
 		// 23:30 in Berlin is still Monday, although it is 22:30 UTC.
 		{Kind: engagement.GroupJoined, At: at("2026-11-09", 23, 30), UserID: "u2", OrganisationID: org, GroupID: "g1"},
@@ -91,12 +92,12 @@ func fixtureWant() figs {
 		"DAY 2026-10-31": {"active": 1, "new": 1, "signups": 1},
 		"WEEK 2026-W44":  {"active": 1, "new": 1, "signups": 1},
 		"MONTH 2026-10":  {"active": 1, "new": 1, "signups": 1},
-		"DAY 2026-11-09": {"active": 2, "new": 1, "returning": 1, "signups": 2, "attendances": 1},
+		"DAY 2026-11-09": {"active": 2, "new": 1, "returning": 1, "signups": 2, "attendances": 1, "hours": 2},
 		"DAY 2026-11-10": {"active": 1, "returning": 1, "hours": 3.5, "noShows": 1},
 		"DAY 2026-11-16": {"active": 2, "new": 1, "returning": 1, "meetings": 5, "completions": 1},
-		"WEEK 2026-W46":  {"active": 2, "new": 1, "returning": 1, "signups": 2, "attendances": 1, "hours": 3.5, "noShows": 1},
+		"WEEK 2026-W46":  {"active": 2, "new": 1, "returning": 1, "signups": 2, "attendances": 1, "hours": 5.5, "noShows": 1},
 		"WEEK 2026-W47":  {"active": 2, "new": 1, "returning": 1, "meetings": 5, "completions": 1},
-		"MONTH 2026-11":  {"active": 3, "new": 2, "returning": 1, "signups": 2, "attendances": 1, "hours": 3.5, "noShows": 1, "meetings": 5, "completions": 1},
+		"MONTH 2026-11":  {"active": 3, "new": 2, "returning": 1, "signups": 2, "attendances": 1, "hours": 5.5, "noShows": 1, "meetings": 5, "completions": 1},
 	}
 }
 
@@ -160,7 +161,7 @@ func TestFixtureCountsRerunAndLateEvent(t *testing.T) {
 	want["MONTH 2026-10"] = want["DAY 2026-10-31"]
 	want["DAY 2026-11-16"] = map[string]float64{"active": 2, "returning": 2, "meetings": 5, "completions": 1}
 	want["WEEK 2026-W47"] = map[string]float64{"active": 2, "returning": 2, "meetings": 5, "completions": 1}
-	want["MONTH 2026-11"] = map[string]float64{"active": 3, "new": 1, "returning": 2, "signups": 2, "attendances": 1, "hours": 3.5, "noShows": 1, "meetings": 5, "completions": 1}
+	want["MONTH 2026-11"] = map[string]float64{"active": 3, "new": 1, "returning": 2, "signups": 2, "attendances": 1, "hours": 5.5, "noShows": 1, "meetings": 5, "completions": 1}
 	equalFigs(t, raw(t, st, org), want)
 	if got := raw(t, st, "org-b")["DAY 2026-11-09"]; !maps.Equal(got, map[string]float64{"active": 1, "new": 1, "signups": 1}) {
 		t.Errorf("org-b = %v", got)
