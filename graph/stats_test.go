@@ -99,7 +99,7 @@ func TestEngagementStatsOverGraphQL(t *testing.T) {
 		{"unknown organisation", coordinator.AccessToken, "NOT_FOUND", "", with(vars, "org", "000000000000000000000000")},
 		{"to before from", coordinator.AccessToken, "BAD_USER_INPUT", "to", with(vars, "to", today.AddDays(-1).String())},
 		{"too many days", coordinator.AccessToken, "BAD_USER_INPUT", "to", with(vars, "to", today.AddDays(stats.MaxRows).String())},
-		{"not a date", coordinator.AccessToken, "BAD_USER_INPUT", "", with(vars, "from", "22.11.2026")},
+		{"not a date", coordinator.AccessToken, "BAD_USER_INPUT", "from", with(vars, "from", "22.11.2026")},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			a.As(tt.token).Do(t, engagementStatsQuery, tt.vars).Fails(t, tt.code, tt.field)
