@@ -396,7 +396,7 @@ type ComplexityRoot struct {
 		SignUp                        func(childComplexity int, shiftID string, idempotencyKey *string) int
 		SignUpProxyVolunteer          func(childComplexity int, shiftID string, userID string, allowOverlap *bool) int
 		SignUpVolunteer               func(childComplexity int, shiftID string, email string, allowOverlap *bool) int
-		SubmitQuiz                    func(childComplexity int, moduleID string, answers []*model.QuizAnswerInput, version *int) int
+		SubmitQuiz                    func(childComplexity int, moduleID string, answers []*model.QuizAnswerInput, version *int, idempotencyKey *string) int
 		TakeOverAccount               func(childComplexity int, input model.TakeOverAccountInput) int
 		UpdateNotificationPreferences func(childComplexity int, input model.NotificationPreferencesInput) int
 		UpdateOpportunity             func(childComplexity int, id string, input model.UpdateOpportunityInput) int
@@ -2455,7 +2455,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SubmitQuiz(childComplexity, args["moduleId"].(string), args["answers"].([]*model.QuizAnswerInput), args["version"].(*int)), true
+		return e.ComplexityRoot.Mutation.SubmitQuiz(childComplexity, args["moduleId"].(string), args["answers"].([]*model.QuizAnswerInput), args["version"].(*int), args["idempotencyKey"].(*string)), true
 	case "Mutation.takeOverAccount":
 		if e.ComplexityRoot.Mutation.TakeOverAccount == nil {
 			break
@@ -5561,7 +5561,7 @@ extend type Mutation {
   "Marks a lesson of the module's current version as read; again changes nothing."
   completeLesson(moduleId: ID!, lessonId: ID!): TrainingModulePayload!
   "Grades the answers on the server. version, if given, must be the module's current version. Each submission uses one of the day's attempts (5); passing records a completion."
-  submitQuiz(moduleId: ID!, answers: [QuizAnswerInput!]!, version: Int): QuizResultPayload!
+  submitQuiz(moduleId: ID!, answers: [QuizAnswerInput!]!, version: Int, "A client-generated key: repeating the mutation with it returns the first result and uses no further attempt." idempotencyKey: String): QuizResultPayload!
   "Records (or renews) a credential after seeing the document; only the dates are kept, never the document. Coordinators and admins of the organisation only."
   recordCredential(input: RecordCredentialInput!): CredentialPayload!
   "Deletes a credential recorded by mistake. Coordinators and admins of the organisation only."

@@ -90,7 +90,7 @@ type MutationResolver interface {
 	PublishTrainingModule(ctx context.Context, id string) (*model.TrainingModulePayload, error)
 	ArchiveTrainingModule(ctx context.Context, id string) (*model.TrainingModulePayload, error)
 	CompleteLesson(ctx context.Context, moduleID string, lessonID string) (*model.TrainingModulePayload, error)
-	SubmitQuiz(ctx context.Context, moduleID string, answers []*model.QuizAnswerInput, version *int) (*model.QuizResultPayload, error)
+	SubmitQuiz(ctx context.Context, moduleID string, answers []*model.QuizAnswerInput, version *int, idempotencyKey *string) (*model.QuizResultPayload, error)
 	RecordCredential(ctx context.Context, input model.RecordCredentialInput) (*model.CredentialPayload, error)
 	RevokeCredential(ctx context.Context, id string) (*model.CredentialPayload, error)
 }
@@ -1110,6 +1110,14 @@ func (ec *executionContext) field_Mutation_submitQuiz_args(ctx context.Context, 
 		return nil, err
 	}
 	args["version"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
 	return args, nil
 }
 
@@ -4357,7 +4365,7 @@ func (ec *executionContext) _Mutation_submitQuiz(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SubmitQuiz(ctx, fc.Args["moduleId"].(string), fc.Args["answers"].([]*model.QuizAnswerInput), fc.Args["version"].(*int))
+			return ec.Resolvers.Mutation().SubmitQuiz(ctx, fc.Args["moduleId"].(string), fc.Args["answers"].([]*model.QuizAnswerInput), fc.Args["version"].(*int), fc.Args["idempotencyKey"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.QuizResultPayload) graphql.Marshaler {

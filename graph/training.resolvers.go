@@ -77,8 +77,8 @@ func (r *mutationResolver) CompleteLesson(ctx context.Context, moduleID string, 
 	return modulePayload(m, err)
 }
 
-func (r *mutationResolver) SubmitQuiz(ctx context.Context, moduleID string, answers []*model.QuizAnswerInput, version *int) (*model.QuizResultPayload, error) {
-	return quizResult(r.Svc.Training.SubmitQuiz(ctx, viewer(ctx), moduleID, deref(version), quizAnswers(answers)))
+func (r *mutationResolver) SubmitQuiz(ctx context.Context, moduleID string, answers []*model.QuizAnswerInput, version *int, idempotencyKey *string) (*model.QuizResultPayload, error) {
+	return quizResult(r.submitQuizOnce(ctx, idempotencyKey, moduleID, deref(version), quizAnswers(answers)))
 }
 
 func (r *mutationResolver) RecordCredential(ctx context.Context, input model.RecordCredentialInput) (*model.CredentialPayload, error) {

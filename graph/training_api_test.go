@@ -536,3 +536,42 @@ func TestTrainingRecordsAreExportedAndErased(t *testing.T) {
 		}
 	}
 }
+
+// TestReplayedQuizSubmissionsUseOneAttempt: one keyed submission sent ten times at once is
+// graded once; every answer is that grading.
+func TestReplayedQuizSubmissionsUseOneAttempt(t *testing.T) {
+	a := newAPI(t)
+	a.HTTP = manyConnections
+	coord := a.register(t, "quiz-replay@example.org", "Kora")
+	org := a.createOrg(t, coord.AccessToken, "Beratung Süd")
+	id := fixture{coordinator: coord, orgID: org.ID}.publishedModule(t, a, dataProtection(org.ID))
+	vol := a.volunteers(t, 1)[0]
+	m := a.module(t, vol, id)
+	const keyed = `mutation($m: ID!, $a: [QuizAnswerInput!]!, $k: String) { submitQuiz(moduleId: $m, answers: $a, idempotencyKey: $k) {
+  passed scorePercent attemptsLeftToday completion { id } } }`
+	vars := map[string]any{"m": id, "a": answersOf(m, []int{1}, []int{0, 2}), "k": "app-quiz-key-1"}
+	type result struct {
+		Passed            bool
+		ScorePercent      float64
+		AttemptsLeftToday int
+		Completion        *struct{ ID string }
+	}
+	results := make([]result, 10)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Go(func() {
+			var out struct{ SubmitQuiz result }
+			a.As(vol).Do(t, keyed, vars).OK(t, &out)
+			results[i] = out.SubmitQuiz
+		})
+	}
+	wg.Wait()
+	for _, r := range results {
+		if !r.Passed || r.AttemptsLeftToday != 4 || r.Completion == nil || r.Completion.ID != results[0].Completion.ID {
+			t.Fatalf("replayed submissions answered %+v, want the one passed attempt each time", results)
+		}
+	}
+	if m := a.module(t, vol, id); m.MyProgress.AttemptsLeftToday != 4 {
+		t.Fatalf("attempts left = %d, want 4", m.MyProgress.AttemptsLeftToday)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/mitwirken/mitwirken/graph/model"
+	"github.com/mitwirken/mitwirken/internal/replay"
 	"github.com/mitwirken/mitwirken/internal/stats"
 	"github.com/mitwirken/mitwirken/internal/training"
 )
@@ -168,4 +169,15 @@ func credentialHolder(ctx context.Context, c *training.Credential) (*model.Volun
 		return nil, err
 	}
 	return &model.Volunteer{DisplayName: u.DisplayName, Email: &u.Email}, nil
+}
+
+// submitQuizOnce grades a submission at most once per idempotency key: a quiz sent again by an
+// app back online must not use another of the day's attempts. A repeat returns the first result.
+func (r *mutationResolver) submitQuizOnce(ctx context.Context, key *string, moduleID string, version int, answers []training.Answer) (training.Result, error) {
+	return replay.Do(ctx, r.Svc.Replays, viewer(ctx), deref(key), "submitQuiz:"+moduleID,
+		func() (training.Result, string, error) {
+			res, err := r.Svc.Training.SubmitQuiz(ctx, viewer(ctx), moduleID, version, answers)
+			return res, res.AttemptID, err
+		},
+		func(id string) (training.Result, error) { return r.Svc.Training.Attempt(ctx, viewer(ctx), id) })
 }

@@ -80,13 +80,21 @@ func TestTrainingJourney(t *testing.T) {
 		}
 		return out
 	}
-	failed, err := client.SubmitQuiz(t.Context(), vol, moduleID, answer([]int{1}, []int{0}), &module.Version)
+	failed, err := client.SubmitQuiz(t.Context(), vol, moduleID, answer([]int{1}, []int{0}), &module.Version, nil)
 	if err != nil || failed.SubmitQuiz.Passed || len(failed.SubmitQuiz.WrongQuestionIds) != 1 {
 		t.Fatalf("first attempt = %+v, %v", failed, err)
 	}
-	passed, err := client.SubmitQuiz(t.Context(), vol, moduleID, answer([]int{1}, []int{0, 2}), &module.Version)
+	key := "quiz-offline-0001"
+	passed, err := client.SubmitQuiz(t.Context(), vol, moduleID, answer([]int{1}, []int{0, 2}), &module.Version, &key)
 	if err != nil || !passed.SubmitQuiz.Passed || passed.SubmitQuiz.Completion == nil || passed.SubmitQuiz.AttemptsLeftToday != 3 {
 		t.Fatalf("second attempt = %+v, %v", passed, err)
+	}
+	// The app, unsure the answer arrived, sends the submission again: the same result, no
+	// attempt used.
+	again, err := client.SubmitQuiz(t.Context(), vol, moduleID, answer([]int{1}, []int{0, 2}), &module.Version, &key)
+	if err != nil || !again.SubmitQuiz.Passed || again.SubmitQuiz.AttemptsLeftToday != 3 || again.SubmitQuiz.Completion == nil ||
+		again.SubmitQuiz.Completion.Id != passed.SubmitQuiz.Completion.Id {
+		t.Fatalf("replayed submission = %+v, %v; want the first result", again, err)
 	}
 	signed, err := client.SignUp(t.Context(), vol, shift.AddShift.Shift.ID, nil)
 	if err != nil || signed.SignUp.Signup.Status != client.SignupStatusConfirmed {

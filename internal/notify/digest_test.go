@@ -46,7 +46,7 @@ func TestWeeklyDigestListsOpenPlacesOncePerWeekAndPerson(t *testing.T) {
 	tafel := opp(org.ID, "Ausgabe an der Tafel", opportunity.StatusPublished)
 	open := withCapacity(tafel, time.Date(2030, 5, 8, 16, 0, 0, 0, berlin), 3, opportunity.ShiftActive)
 	full := withCapacity(tafel, time.Date(2030, 5, 11, 10, 0, 0, 0, berlin), 1, opportunity.ShiftActive)
-	withCapacity(tafel, time.Date(2030, 5, 25, 10, 0, 0, 0, berlin), 5, opportunity.ShiftActive)  // beyond 14 days
+	withCapacity(tafel, time.Date(2030, 5, 25, 10, 0, 0, 0, berlin), 5, opportunity.ShiftActive)   // beyond 14 days
 	withCapacity(tafel, time.Date(2030, 5, 9, 10, 0, 0, 0, berlin), 5, opportunity.ShiftCancelled) // cancelled
 	withCapacity(opp(org.ID, "Entwurf", opportunity.StatusDraft), time.Date(2030, 5, 9, 10, 0, 0, 0, berlin), 5, opportunity.ShiftActive)
 	tafel.signup(open, f.user("vera@example.org", account.LocaleDE), 1, signup.Confirmed, monday6)

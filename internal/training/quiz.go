@@ -31,6 +31,8 @@ type Result struct {
 	Completion *Completion
 	// AttemptsLeft today, after this one.
 	AttemptsLeft int
+	// AttemptID names the graded attempt (see Service.Attempt).
+	AttemptID string
 }
 
 // checkAnswers refuses answers that do not fit the quiz: unknown or repeated questions,
@@ -111,7 +113,7 @@ func (s *Service) SubmitQuiz(ctx context.Context, actor auth.Actor, moduleID str
 		return Result{}, err
 	}
 	res := Result{Passed: a.Passed, ScorePercent: score, Wrong: wrong, Version: m.Version,
-		AttemptsLeft: s.cfg.MaxAttemptsPerDay - a.Number}
+		AttemptsLeft: s.cfg.MaxAttemptsPerDay - a.Number, AttemptID: a.Key()}
 	if !a.Passed {
 		return res, nil
 	}
@@ -265,4 +267,37 @@ func (s *Service) CompleteLesson(ctx context.Context, actor auth.Actor, moduleID
 	s.people.forget(actor.UserID)
 	p, err := s.Progress(ctx, actor, m)
 	return m, p, err
+}
+
+// Attempt returns the result of one of the caller's graded attempts, as SubmitQuiz returned
+// it, for an app that sends the same submission again after being offline. Attempts are kept
+// for two days.
+func (s *Service) Attempt(ctx context.Context, actor auth.Actor, attemptID string) (Result, error) {
+	if !actor.Authenticated() {
+		return Result{}, errSignIn
+	}
+	attempts, err := s.repo.AttemptsOf(ctx, actor.UserID)
+	if err != nil {
+		return Result{}, errs.Wrap("training: attempts", err)
+	}
+	i := slices.IndexFunc(attempts, func(a Attempt) bool { return a.Key() == attemptID })
+	if i < 0 {
+		return Result{}, errs.ErrNotFound
+	}
+	a := attempts[i]
+	res := Result{Passed: a.Passed, ScorePercent: a.ScorePercent, Wrong: a.Wrong, Version: a.Version,
+		AttemptsLeft: s.cfg.MaxAttemptsPerDay - a.Number, AttemptID: a.Key()}
+	if !a.Passed {
+		return res, nil
+	}
+	completions, err := s.repo.CompletionsOf(ctx, actor.UserID)
+	if err != nil {
+		return Result{}, errs.Wrap("training: completions", err)
+	}
+	for i := range completions {
+		if c := completions[i]; c.ModuleID == a.ModuleID && c.Version == a.Version && c.PassedAt.Equal(a.At) {
+			res.Completion = &c
+		}
+	}
+	return res, nil
 }

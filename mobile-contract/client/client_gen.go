@@ -7066,9 +7066,10 @@ func (v *__SignUpInput) GetIdempotencyKey() *string { return v.IdempotencyKey }
 
 // __SubmitQuizInput is used internally by genqlient
 type __SubmitQuizInput struct {
-	ModuleId string            `json:"moduleId"`
-	Answers  []QuizAnswerInput `json:"answers"`
-	Version  *int              `json:"version"`
+	ModuleId       string            `json:"moduleId"`
+	Answers        []QuizAnswerInput `json:"answers"`
+	Version        *int              `json:"version"`
+	IdempotencyKey *string           `json:"idempotencyKey"`
 }
 
 // GetModuleId returns __SubmitQuizInput.ModuleId, and is useful for accessing the field via an interface.
@@ -7079,6 +7080,9 @@ func (v *__SubmitQuizInput) GetAnswers() []QuizAnswerInput { return v.Answers }
 
 // GetVersion returns __SubmitQuizInput.Version, and is useful for accessing the field via an interface.
 func (v *__SubmitQuizInput) GetVersion() *int { return v.Version }
+
+// GetIdempotencyKey returns __SubmitQuizInput.IdempotencyKey, and is useful for accessing the field via an interface.
+func (v *__SubmitQuizInput) GetIdempotencyKey() *string { return v.IdempotencyKey }
 
 // __TrainingCertificateInput is used internally by genqlient
 type __TrainingCertificateInput struct {
@@ -9382,8 +9386,8 @@ func SignUp(
 
 // The mutation executed by SubmitQuiz.
 const SubmitQuiz_Operation = `
-mutation SubmitQuiz ($moduleId: ID!, $answers: [QuizAnswerInput!]!, $version: Int) {
-	submitQuiz(moduleId: $moduleId, answers: $answers, version: $version) {
+mutation SubmitQuiz ($moduleId: ID!, $answers: [QuizAnswerInput!]!, $version: Int, $idempotencyKey: String) {
+	submitQuiz(moduleId: $moduleId, answers: $answers, version: $version, idempotencyKey: $idempotencyKey) {
 		passed
 		scorePercent
 		wrongQuestionIds
@@ -9405,14 +9409,16 @@ func SubmitQuiz(
 	moduleId string,
 	answers []QuizAnswerInput,
 	version *int,
+	idempotencyKey *string,
 ) (data_ *SubmitQuizResponse, err_ error) {
 	req_ := &graphql.Request{
 		OpName: "SubmitQuiz",
 		Query:  SubmitQuiz_Operation,
 		Variables: &__SubmitQuizInput{
-			ModuleId: moduleId,
-			Answers:  answers,
-			Version:  version,
+			ModuleId:       moduleId,
+			Answers:        answers,
+			Version:        version,
+			IdempotencyKey: idempotencyKey,
 		},
 	}
 
