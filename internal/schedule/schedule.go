@@ -138,6 +138,9 @@ func (r *Runner) run(ctx context.Context, j Job) (n int64, err error) {
 			return 0, err
 		}
 		rec.Lease = l.ID()
+		// The run starts once it holds the lease: waiting for the store to grant it is not
+		// part of it, and another process's run may end during that wait.
+		rec.StartedAt = time.Now()
 		jobCtx = l.Context()
 		defer func() {
 			if err := l.Release(context.WithoutCancel(ctx)); err != nil {
