@@ -14,6 +14,11 @@ package stats
 // only if u and v are connected by shown edges. So a suppressed cell is derivable iff a path
 // of shown cells joins its ends, and protecting it means cutting every such path: suppress
 // the smallest shown cell on one path, and repeat until no suppressed cell has one.
+//
+// The same holds for totals that are no cell: the days between any two connected boundaries
+// (a week minus its shown days, say). Such a total must not be a small group either: between
+// one and k−1 people (for hours: logged by one to k−1 volunteers). A total of zero names no
+// one and may be derivable.
 
 // edge is one cell of a relation graph.
 type edge struct {
@@ -22,10 +27,39 @@ type edge struct {
 	suppressed bool
 }
 
-// graph is the cells of one measure of one organisation.
+// graph is the cells of one measure of one organisation. Nodes 0..days are the day
+// boundaries (node i before day i); further nodes belong to the volunteer triangles.
 type graph struct {
 	nodes int
+	days  int
 	edges []*edge
+	// sensitive reports, for day boundaries u < v, whether the days between them hold a total
+	// that must not be derivable: some people, but fewer than k. more is false when no later v
+	// can be sensitive (the total only grows with v).
+	sensitive func(u, v int) (small, more bool)
+}
+
+// fewBetween judges the totals of a count by its prefix sums.
+func fewBetween(prefix []float64, k float64) func(u, v int) (bool, bool) {
+	return func(u, v int) (bool, bool) {
+		d := prefix[v] - prefix[u]
+		return d > 0 && d < k, d < k
+	}
+}
+
+// hoursOfFew judges sums of hours by how many volunteers logged them: the union of the days'
+// sets, built up as v grows (fewDerivable asks for v = u+1, u+2, … in order).
+func hoursOfFew(volunteers func(day int) []string, k int) func(u, v int) (bool, bool) {
+	seen := map[string]bool{}
+	return func(u, v int) (bool, bool) {
+		if v == u+1 {
+			clear(seen)
+		}
+		for _, key := range volunteers(v - 1) {
+			seen[key] = true
+		}
+		return len(seen) > 0 && len(seen) < k, len(seen) < k
+	}
 }
 
 func (g *graph) add(u, v int, value float64, suppressed bool) *edge {
@@ -51,10 +85,13 @@ func (g *graph) protect() {
 				break
 			}
 		}
-		if exposed == nil {
+		u, v := -1, -1
+		if exposed != nil {
+			u, v = exposed.u, exposed.v
+		} else if u, v = g.fewDerivable(dsu); u < 0 {
 			return
 		}
-		path := g.shownPath(exposed.u, exposed.v)
+		path := g.shownPath(u, v)
 		cut := path[0]
 		for _, e := range path[1:] {
 			if e.value < cut.value {
@@ -63,6 +100,26 @@ func (g *graph) protect() {
 		}
 		cut.suppressed = true
 	}
+}
+
+// fewDerivable finds two day boundaries joined by shown cells (so the total of the days
+// between them can be worked out, although it is no cell) whose total is sensitive, or -1.
+func (g *graph) fewDerivable(dsu dsu) (int, int) {
+	if g.sensitive == nil {
+		return -1, -1
+	}
+	for u := 0; u < g.days; u++ {
+		for v := u + 1; v <= g.days; v++ {
+			small, more := g.sensitive(u, v)
+			if small && dsu.find(u) == dsu.find(v) {
+				return u, v
+			}
+			if !more {
+				break
+			}
+		}
+	}
+	return -1, -1
 }
 
 // shownPath returns the shown edges of a shortest path from u to v (which must be connected).

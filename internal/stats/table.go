@@ -122,24 +122,37 @@ func compute(buckets map[string]Bucket, k int) figures {
 		g     Granularity
 		p     Period
 		raw   raw
+		hours []string // the volunteers with confirmed hours, of days
 		edges [nMeasures]*edge
 	}
-	var slots []*slot
+	var slots []*slot // the days first, in order: slot i is day i
 	org := bucketOrg(buckets)
 	for _, g := range Granularities {
 		for _, p := range Periods(g, lo, hi) {
 			s := &slot{g: g, p: p}
 			if b, ok := buckets[BucketKey(org, p)]; ok {
 				s.raw = rawOf(b, first)
+				if g == Day {
+					s.hours = b.HoursVolunteers
+				}
 			}
 			slots = append(slots, s)
 		}
 	}
 	kf := float64(k)
 	for m := range nAdditive {
-		gr := &graph{nodes: days + 1}
+		gr := &graph{nodes: days + 1, days: days}
 		if m == mNew {
 			gr.nodes += len(slots)
+		}
+		if m == mHours {
+			gr.sensitive = hoursOfFew(func(day int) []string { return slots[day].hours }, k)
+		} else {
+			prefix := make([]float64, days+1)
+			for d := range days {
+				prefix[d+1] = prefix[d] + slots[d].raw.v[m]
+			}
+			gr.sensitive = fewBetween(prefix, kf)
 		}
 		for i, s := range slots {
 			a, b := s.p.Start.daysSince(lo), s.p.End.daysSince(lo)+1
