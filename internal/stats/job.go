@@ -202,6 +202,10 @@ func (j *Job) fold(ctx context.Context, events []LoggedEvent, through string) er
 	if len(byKey) == 0 {
 		return nil
 	}
+	secret, err := j.store.Secret(ctx)
+	if err != nil {
+		return fmt.Errorf("stats: read the pseudonym secret: %w", err)
+	}
 	var orgs []string
 	for _, t := range byKey {
 		orgs = append(orgs, t.org)
@@ -213,6 +217,7 @@ func (j *Job) fold(ctx context.Context, events []LoggedEvent, through string) er
 	}
 	current, stale := latest(versions)
 	var fresh []Pack
+	names := newPseudonyms(secret)
 	for k, t := range byKey {
 		p, ok := current[k]
 		if ok && p.Through >= through {
@@ -223,7 +228,7 @@ func (j *Job) fold(ctx context.Context, events []LoggedEvent, through string) er
 		} else {
 			stale = append(stale, p)
 		}
-		fresh = append(fresh, apply(p, events, t, through))
+		fresh = append(fresh, apply(p, events, t, through, names))
 	}
 	if err := j.store.SavePacks(ctx, fresh, stale); err != nil {
 		return fmt.Errorf("stats: save statistics: %w", err)
@@ -233,7 +238,7 @@ func (j *Job) fold(ctx context.Context, events []LoggedEvent, through string) er
 
 // apply returns the next version of p: the events of t that p does not hold yet, and the
 // current state of its shifts.
-func apply(p Pack, events []LoggedEvent, t *touched, through string) Pack {
+func apply(p Pack, events []LoggedEvent, t *touched, through string, names *pseudonyms) Pack {
 	old := p.Buckets
 	p.Buckets = make(map[string]*Bucket, len(old)+4)
 	for k, b := range old {
@@ -272,7 +277,7 @@ func apply(p Pack, events []LoggedEvent, t *touched, through string) Pack {
 			continue
 		}
 		for _, b := range bucketsOf(DateOf(e.At)) {
-			count(b, e)
+			count(b, e, names)
 		}
 	}
 	for id, s := range t.shifts {
@@ -303,7 +308,7 @@ func clone[M ~map[K]V, K comparable, V any](m M) M {
 }
 
 // count adds one event to a bucket.
-func count(b *Bucket, e LoggedEvent) {
+func count(b *Bucket, e LoggedEvent, names *pseudonyms) {
 	switch e.Kind {
 	case engagement.SignedUp, engagement.Waitlisted, engagement.RequestedApproval:
 		b.Signups++
@@ -311,28 +316,28 @@ func count(b *Bucket, e LoggedEvent) {
 		// Attendance at a shift is recorded with its hours, confirmed: by staff, or by a
 		// check-in for the shift's length. Micro-task hours are confirmed separately.
 		b.Attendances++
-		addHours(b, e)
+		addHours(b, e, names)
 	case engagement.NoShow:
 		b.NoShows++
 	case engagement.HoursConfirmed:
-		addHours(b, e)
+		addHours(b, e, names)
 	case engagement.MeetingAttended:
 		b.MeetingAttendance += max(e.Count, 1)
 	case engagement.ModuleCompleted:
 		b.Completions++
 	}
 	if counted[e.Kind] && e.UserID != "" {
-		b.Active = insertSorted(b.Active, volunteerKey(e.OrganisationID, e.UserID))
+		b.Active = insertSorted(b.Active, names.key(e.OrganisationID, e.UserID))
 	}
 }
 
-func addHours(b *Bucket, e LoggedEvent) {
+func addHours(b *Bucket, e LoggedEvent, names *pseudonyms) {
 	if e.Hours <= 0 {
 		return
 	}
 	b.Hours += e.Hours
 	if e.UserID != "" {
-		b.HoursVolunteers = insertSorted(b.HoursVolunteers, volunteerKey(e.OrganisationID, e.UserID))
+		b.HoursVolunteers = insertSorted(b.HoursVolunteers, names.key(e.OrganisationID, e.UserID))
 	}
 }
 

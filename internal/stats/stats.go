@@ -6,6 +6,7 @@ package stats
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -31,7 +32,7 @@ type Bucket struct {
 	MeetingAttendance int
 	Completions       int
 	Hours             float64
-	// Active and HoursVolunteers are pseudonymous keys (see volunteerKey), sorted: distinct
+	// Active and HoursVolunteers are pseudonymous keys (see pseudonyms), sorted: distinct
 	// counts must stay right when later runs add to the bucket.
 	Active          []string
 	HoursVolunteers []string
@@ -87,6 +88,9 @@ type Store interface {
 	DropQueued(ctx context.Context, upTo string) error
 	// PackVersions returns every stored version of the packs of the organisations.
 	PackVersions(ctx context.Context, orgIDs []string) ([]Pack, error)
+	// Secret returns the random secret of the volunteer pseudonyms, created on first use and
+	// the same for every process.
+	Secret(ctx context.Context) ([]byte, error)
 	// SavePacks stores new versions (a version that exists already is kept as it is) and then
 	// deletes the stale ones.
 	SavePacks(ctx context.Context, fresh []Pack, stale []Pack) error
@@ -113,12 +117,30 @@ type Shifts interface {
 	ShiftStates(ctx context.Context, ids []string) (map[string]ShiftState, error)
 }
 
-// volunteerKey is the pseudonym under which a volunteer is counted in an organisation's
-// buckets: distinct per organisation, so buckets of two organisations cannot be joined, and
-// never shown.
-func volunteerKey(orgID, userID string) string {
-	h := sha256.Sum256([]byte(orgID + "\x00" + userID))
-	return hex.EncodeToString(h[:8])
+// pseudonyms turns user IDs into the keys under which volunteers are counted in an
+// organisation's buckets: keyed with a random secret kept in the store, so that the keys cannot
+// be linked to a user ID (also not after the person erased their account and the ID survives
+// elsewhere), and distinct per organisation, so that buckets of two organisations cannot be
+// joined. The keys are never shown.
+type pseudonyms struct {
+	secret []byte
+	memo   map[string]string // one run meets the same volunteers again and again
+}
+
+func newPseudonyms(secret []byte) *pseudonyms {
+	return &pseudonyms{secret: secret, memo: map[string]string{}}
+}
+
+func (p *pseudonyms) key(orgID, userID string) string {
+	in := orgID + "\x00" + userID
+	if k, ok := p.memo[in]; ok {
+		return k
+	}
+	h := hmac.New(sha256.New, p.secret)
+	h.Write([]byte(in))
+	k := hex.EncodeToString(h.Sum(nil)[:8])
+	p.memo[in] = k
+	return k
 }
 
 // latest picks the newest version of each pack and lists the older ones.

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/gob"
 	"encoding/hex"
 	"fmt"
@@ -286,6 +287,39 @@ func (r *Stats) SavePacks(ctx context.Context, fresh, stale []stats.Pack) error 
 		return fmt.Errorf("store: delete stale statistics: %w", err)
 	}
 	return nil
+}
+
+// collStatState holds the secret of the volunteer pseudonyms of the statistics.
+const collStatState = "statState"
+
+type statSecretDoc struct {
+	ID     string `bson:"_id"`
+	Secret []byte `bson:"secret"`
+}
+
+// Secret returns the secret of the volunteer pseudonyms: 32 random bytes, inserted by the
+// first process that asks; the unique _id makes every process use the same.
+func (r *Stats) Secret(ctx context.Context) ([]byte, error) {
+	const id = "pseudonym-secret"
+	d, err := findOne[statSecretDoc](ctx, r.s, collStatState, id)
+	if err == nil {
+		return d.Secret, nil
+	}
+	if !isNotFound(err) {
+		return nil, err
+	}
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return nil, fmt.Errorf("store: statistics secret: %w", err)
+	}
+	if _, err := insertNew(ctx, r.s, collStatState, []statSecretDoc{{ID: id, Secret: secret}}); err != nil {
+		return nil, err
+	}
+	d, err = findOne[statSecretDoc](ctx, r.s, collStatState, id)
+	if err != nil {
+		return nil, err
+	}
+	return d.Secret, nil
 }
 
 // heldStatuses are the signups that hold a place of their shift.
