@@ -220,7 +220,7 @@ func TestReplicasRacingOnOneStoreNeverOversell(t *testing.T) {
 	f := newFixture(t, a, nil)
 	shiftID := f.addShift(t, a, time.Now().Add(48*time.Hour), time.Hour, 20)
 	f.publish(t, a)
-	const n = 200
+	const n = 100
 	tokens := a.volunteers(t, n)
 
 	results := make([]signupView, n)
