@@ -86,13 +86,7 @@ func (d *Digest) Run(ctx context.Context) (int64, error) {
 		}
 	}
 	outcomes, err := d.svc.Enqueue(ctx, reqs)
-	var created int64
-	for _, o := range outcomes {
-		if o == Created {
-			created++
-		}
-	}
-	return created, err
+	return countCreated(outcomes), err
 }
 
 // openPlaces lists, by organisation, the active shifts of published opportunities in the

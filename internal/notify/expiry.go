@@ -98,22 +98,7 @@ func (r *ExpiryReminders) Run(ctx context.Context) (int64, error) {
 		}
 	}
 	r.mu.Unlock()
-	outcomes, err := r.svc.Enqueue(ctx, reqs)
-	if err != nil {
-		return 0, err
-	}
-	var created int64
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for i, o := range outcomes {
-		if o == Created {
-			created++
-		}
-		if o != Later {
-			r.done[reqs[i].Key] = reqs[i].Deadline
-		}
-	}
-	return created, nil
+	return r.svc.enqueueRemembering(ctx, reqs, &r.mu, r.done, func(i int) time.Time { return reqs[i].Deadline })
 }
 
 // load remembers the reminders stored in the last ExpiryLead, so that a new process does not

@@ -92,22 +92,7 @@ func (r *MeetingReminders) Run(ctx context.Context) (int64, error) {
 		starts = append(starts, a.Start)
 	}
 	r.mu.Unlock()
-	outcomes, err := r.svc.Enqueue(ctx, reqs)
-	if err != nil {
-		return 0, err
-	}
-	var created int64
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for i, o := range outcomes {
-		if o == Created {
-			created++
-		}
-		if o != Later {
-			r.handled[reqs[i].Key] = starts[i]
-		}
-	}
-	return created, nil
+	return r.svc.enqueueRemembering(ctx, reqs, &r.mu, r.handled, func(i int) time.Time { return starts[i] })
 }
 
 // load remembers the reminders stored already, once per process.

@@ -204,12 +204,7 @@ func (n *Notices) Run(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var created int64
-	for _, o := range outcomes {
-		if o == Created {
-			created++
-		}
-	}
+	created := countCreated(outcomes)
 	last := mark
 	n.mu.Lock()
 	for _, e := range events {

@@ -181,20 +181,5 @@ func (r *Reminders) Run(ctx context.Context) (int64, error) {
 			Data: Data{Title: info.Opportunity.Title, Start: start},
 			Due:  ReminderDue(start, c.lead), Deadline: start, Reminder: true, WhenDue: true})
 	}
-	outcomes, err := r.svc.Enqueue(ctx, reqs)
-	if err != nil {
-		return 0, err
-	}
-	var created int64
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for i, o := range outcomes {
-		if o == Created {
-			created++
-		}
-		if o != Later {
-			r.handled[kept[i].key] = kept[i].su.ShiftStart
-		}
-	}
-	return created, nil
+	return r.svc.enqueueRemembering(ctx, reqs, &r.mu, r.handled, func(i int) time.Time { return kept[i].su.ShiftStart })
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/mitwirken/mitwirken/internal/errs"
@@ -211,4 +212,34 @@ func (s *Service) Message(ctx context.Context, id string) (Message, error) {
 		return Message{}, fmt.Errorf("notify: message %s: %w", id, err)
 	}
 	return m, nil
+}
+
+// enqueueRemembering stores the requests and notes in handled, under mu, each key that needs
+// no more work until until(i): every one but those not due yet. A reminder job then does not
+// ask the store about those keys again on its next runs. It returns how many were created.
+func (s *Service) enqueueRemembering(ctx context.Context, reqs []Request, mu *sync.Mutex, handled map[string]time.Time,
+	until func(i int) time.Time) (int64, error) {
+	outcomes, err := s.Enqueue(ctx, reqs)
+	if err != nil {
+		return 0, err
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for i, o := range outcomes {
+		if o != Later {
+			handled[reqs[i].Key] = until(i)
+		}
+	}
+	return countCreated(outcomes), nil
+}
+
+// countCreated counts the requests that created messages.
+func countCreated(outcomes []Outcome) int64 {
+	var n int64
+	for _, o := range outcomes {
+		if o == Created {
+			n++
+		}
+	}
+	return n
 }
