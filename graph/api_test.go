@@ -13,25 +13,13 @@ import (
 
 	"github.com/mitwirken/mitwirken/graph"
 	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/app"
 	"github.com/mitwirken/mitwirken/internal/auth"
-	"github.com/mitwirken/mitwirken/internal/calendar"
-	"github.com/mitwirken/mitwirken/internal/catalog"
-	"github.com/mitwirken/mitwirken/internal/discovery"
 	"github.com/mitwirken/mitwirken/internal/engagement"
 	"github.com/mitwirken/mitwirken/internal/gqltest"
-	"github.com/mitwirken/mitwirken/internal/group"
-	"github.com/mitwirken/mitwirken/internal/notify"
-	"github.com/mitwirken/mitwirken/internal/opportunity"
-	"github.com/mitwirken/mitwirken/internal/organisation"
-	"github.com/mitwirken/mitwirken/internal/privacy"
-	"github.com/mitwirken/mitwirken/internal/profile"
-	"github.com/mitwirken/mitwirken/internal/replay"
-	"github.com/mitwirken/mitwirken/internal/schedule"
-	"github.com/mitwirken/mitwirken/internal/signup"
 	"github.com/mitwirken/mitwirken/internal/stats"
 	"github.com/mitwirken/mitwirken/internal/store"
 	"github.com/mitwirken/mitwirken/internal/store/storetest"
-	"github.com/mitwirken/mitwirken/internal/training"
 )
 
 var testKey = []byte(strings.Repeat("test-signing-key-", 3))
@@ -96,91 +84,13 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	if err != nil {
 		t.Fatal(err)
 	}
-	events := engagement.NewRecorder(st.Events(), log)
-	t.Cleanup(events.Close)
-	accounts := account.NewService(st.Accounts(), st.Throttle(), tokens, log)
-	orgs := organisation.NewService(st.Organisations(), accounts)
-	opps := opportunity.NewService(st.Opportunities(), orgs, events, log)
-	signups := signup.NewService(st.Signups(), opps, accounts, events, log, signup.Config{Exclusive: exclusive})
-	opps.SetOccupancy(signups)
-	if exclusive {
-		if err := opps.KeepInMemory(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		if err := accounts.KeepUsersInMemory(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := signups.Preload(t.Context()); err != nil {
+	assembled, err := app.Wire(t.Context(), st, tokens, log, app.Config{Exclusive: exclusive, StatsK: stats.DefaultK,
+		PlatformAdmins: []string{platformAdminEmail}, Poll: 100 * time.Millisecond})
+	if err != nil {
 		t.Fatal(err)
 	}
-	profiles := profile.NewService(st.Profiles())
-	if err := profiles.Load(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	feed := catalog.NewFeed(st.Changes(), log)
-	cat := catalog.New(opps, signups, feed, log)
-	disc := discovery.New(cat, profiles, signups, opps)
-	notifications := notify.NewService(st.Outbox(), st.Outbox(), st.Accounts(), st.Outbox(), log)
-	disc.SetNotifier(notifications)
-	train := training.NewService(st.Training(), st.Credentials(), orgs, accounts, events, st.Signups(), log,
-		training.Config{Exclusive: exclusive})
-	if err := train.Load(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	train.SetFeed(disc)
-	disc.SetHoldings(train)
-	if err := disc.SetModules(t.Context(), train); err != nil {
-		t.Fatal(err)
-	}
-	signups.SetQualifications(train)
-	accounts.SetPlatformAdmins([]string{platformAdminEmail})
-	opps.Watch(cat)
-	signups.Watch(cat)
-	if err := cat.Rebuild(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	feedCtx, stopFeed := context.WithCancel(context.Background())
-	inbox := notify.NewInbox(st.Outbox(), st.Outbox(), notify.InboxConfig{Memory: exclusive, Poll: 100 * time.Millisecond}, log)
-	if err := inbox.Start(feedCtx); err != nil {
-		t.Fatal(err)
-	}
-	feedDone := make(chan struct{})
-	go func() {
-		defer close(feedDone)
-		feed.Run(feedCtx, cat, 100*time.Millisecond)
-	}()
-	t.Cleanup(func() { stopFeed(); <-feedDone })
-	priv, consents, auditLog := privacy.Wire(privacy.Domains{Accounts: accounts, Organisations: orgs, Opportunities: opps,
-		Signups: signups, Profiles: profiles, Inbox: inbox, Notify: notifications, Records: st.PrivacyRecords(),
-		FlushEvents: events.Flush, Proxies: st.Proxies()}, st.Consents(), st.Audit(), log)
-	priv.Register(privacy.Func{Section: "training", ExportFn: train.ExportOf,
-		EraseFn: func(ctx context.Context, e privacy.Erasure) error { return train.Erase(ctx, e.UserID, e.Pseudonym) }})
-	groups := group.NewService(st.Groups(), orgs, accounts, events, auditLog, log)
-	if exclusive {
-		if err := groups.KeepInMemory(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := disc.SetGroups(t.Context(), groups); err != nil {
-		t.Fatal(err)
-	}
-	cal := calendar.NewService(st.CalendarFeeds(), signups, opps, log)
-	cal.SetGroups(st.GroupCalendarFeeds(), groups)
-	groups.SetNotifier(notifications)
-	priv.Register(privacy.Func{Section: "groups",
-		ExportFn: func(ctx context.Context, userID string) (any, error) { return groups.ExportOf(ctx, userID) },
-		EraseFn: func(ctx context.Context, e privacy.Erasure) error {
-			if _, err := cal.RevokeGroupFeed(ctx, auth.Actor{UserID: e.UserID}); err != nil {
-				return err
-			}
-			return groups.Erase(ctx, e.UserID, e.Pseudonym)
-		}})
-	r := &graph.Resolver{Svc: graph.Services{Accounts: accounts, Organisations: orgs, Opportunities: opps, Signups: signups,
-		Profiles: profiles, Discovery: disc, Inbox: inbox, Replays: replay.NewService(st.Replays()),
-		Notify: notifications, JobRuns: schedule.NewRunView(st.JobRuns(), accounts),
-		Stats:   stats.NewService(st.Stats(), orgs, stats.DefaultK),
-		Privacy: priv, Consents: consents, Audit: auditLog, Training: train, Groups: groups, Calendar: cal}}
+	t.Cleanup(assembled.Close)
+	r := &graph.Resolver{Svc: graph.Services(assembled.Services)}
 	o := graph.Options{DevMode: true, MaxBodyBytes: 1 << 20, RequestTimeout: 10 * time.Second,
 		MaxDepth: 12, MaxComplexity: 1000, Logger: log, Tokens: tokens}
 	for _, f := range tune {
@@ -188,7 +98,7 @@ func serveAPI(t testing.TB, st *store.Store, exclusive bool, commands *atomic.In
 	}
 	srv := httptest.NewServer(graph.NewHandler(r, o))
 	t.Cleanup(srv.Close)
-	return &api{Client: gqltest.Client{URL: srv.URL}, store: st, logs: logs, url: srv.URL, tokens: tokens, commands: commands, events: events, accounts: accounts, exclusive: exclusive,
+	return &api{Client: gqltest.Client{URL: srv.URL}, store: st, logs: logs, url: srv.URL, tokens: tokens, commands: commands, events: assembled.Events, accounts: r.Svc.Accounts, exclusive: exclusive,
 		services: r.Svc, log: log}
 }
 

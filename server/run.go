@@ -73,13 +73,12 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 	if err != nil {
 		return err
 	}
-	svc, closeServices, err := wire(ctx, st, tokens, log, cfg.Embedded(), cfg.StatsK)
+	svc, closeServices, err := wire(ctx, st, tokens, log, cfg)
 	if err != nil {
 		return err
 	}
 	// Deferred after the store's Close, so it runs before it.
 	defer closeServices()
-	svc.Accounts.SetPlatformAdmins(cfg.PlatformAdmins)
 	svc.Privacy.SetRetention(retentionOf(cfg), st.PrivacyRecords(), svc.Notify, privacy.Pruners{Audit: st.Audit(), Notifications: st.Outbox()})
 	allow, err := allowlist(cfg.PersistedOnly)
 	if err != nil {
