@@ -27,6 +27,8 @@ const (
 	HoursConfirmed       Kind = "HOURS_CONFIRMED"
 	OpportunityCancelled Kind = "OPPORTUNITY_CANCELLED"
 	ShiftCancelled       Kind = "SHIFT_CANCELLED"
+	// ShiftChanged: a shift's times changed (not its capacity).
+	ShiftChanged Kind = "SHIFT_CHANGED"
 
 	// Self-help groups. For sensitive groups the events carry no user, so that they only count.
 	GroupJoined     Kind = "GROUP_JOINED"

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mitwirken/mitwirken/internal/engagement"
 	"github.com/mitwirken/mitwirken/internal/errs"
+	"github.com/mitwirken/mitwirken/internal/opportunity"
 )
 
 // LoggedEvent is an engagement event with its ID in the log.
@@ -40,10 +41,11 @@ const noticeOverlap = 2 * time.Minute
 
 const noticeWatermark = "event-notices"
 
-var noticeKinds = []engagement.Kind{engagement.Promoted, engagement.OpportunityCancelled, engagement.ShiftCancelled}
+var noticeKinds = []engagement.Kind{engagement.Promoted, engagement.OpportunityCancelled, engagement.ShiftCancelled,
+	engagement.ShiftChanged}
 
 // Notices is the job that tells volunteers what happened to their signups: a place that
-// came free for them, and cancelled opportunities and shifts.
+// came free for them, shifts whose times changed, and cancelled opportunities and shifts.
 type Notices struct {
 	svc     *Service
 	events  EventLog
@@ -133,7 +135,7 @@ func (n *Notices) Run(ctx context.Context) (int64, error) {
 		switch e.Kind {
 		case engagement.Promoted:
 			shiftIDs = append(shiftIDs, e.ShiftID)
-		case engagement.ShiftCancelled:
+		case engagement.ShiftCancelled, engagement.ShiftChanged:
 			shiftIDs = append(shiftIDs, e.ShiftID)
 			cancelledShifts = append(cancelledShifts, e.ShiftID)
 		case engagement.OpportunityCancelled:
@@ -188,6 +190,17 @@ func (n *Notices) Run(ctx context.Context) (int64, error) {
 			d.Reason = info.Shift.StatusReason
 			for _, u := range compact(byShift[e.ShiftID]) {
 				reqs = append(reqs, Request{Key: NoticeKey(e.ID, u), UserID: u, Kind: ShiftCancelled, Data: d, Deadline: info.Shift.Ends()})
+			}
+		case engagement.ShiftChanged:
+			// The shift's times as they are now: after several changes, each notice says
+			// the latest.
+			info, ok := infos[e.ShiftID]
+			if !ok || info.Shift.Status == opportunity.ShiftCancelled || !info.Shift.Timed() {
+				continue // a cancellation has its own notice; a new deadline none
+			}
+			d, deadline := shiftData(info)
+			for _, u := range compact(byShift[e.ShiftID]) {
+				reqs = append(reqs, Request{Key: NoticeKey(e.ID, u), UserID: u, Kind: ShiftChanged, Data: d, Deadline: deadline})
 			}
 		case engagement.OpportunityCancelled:
 			o, ok := opps[e.OpportunityID]

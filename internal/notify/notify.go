@@ -62,6 +62,8 @@ const (
 	Promoted             Kind = "PROMOTED"
 	OpportunityCancelled Kind = "OPPORTUNITY_CANCELLED"
 	ShiftCancelled       Kind = "SHIFT_CANCELLED"
+	// ShiftChanged tells the people signed up for a shift its new times.
+	ShiftChanged Kind = "SHIFT_CHANGED"
 	// Invitation is a coordinator's invitation to a shift, sent only to volunteers who agreed
 	// to be contacted.
 	Invitation Kind = "INVITATION"

@@ -121,6 +121,12 @@ bei „{{.Title}}“ sind in den nächsten 14 Tagen noch Plätze frei:
 - {{.Title}}, {{when .Start}}: {{.Free}} von {{.Capacity}} frei{{end}}
 
 In der App finden Sie zu jedem Termin passende Freiwillige, die Sie einladen können.`},
+		ShiftChanged: {`Neue Zeit: {{.Title}}`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+der Termin für „{{.Title}}“, für den Sie angemeldet sind, hat sich geändert. Er beginnt jetzt {{when .Start}}.
+
+Ihre Anmeldung bleibt bestehen. Falls Sie zur neuen Zeit nicht können, sagen Sie bitte in der App ab; dann kann jemand anderes den Platz übernehmen.`},
 		ShiftCancelled: {`Termin abgesagt: {{.Title}}`,
 			`Guten Tag{{with .Name}} {{.}}{{end}},
 
@@ -217,6 +223,12 @@ The organisation writes: {{.}}{{end}}`},
 - {{.Title}}, {{when .Start}}: {{.Free}} of {{.Capacity}} free{{end}}
 
 In the app you will find suitable volunteers for each shift whom you can invite.`},
+		ShiftChanged: {`New time: {{.Title}}`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+the shift of “{{.Title}}” you signed up for has changed. It now starts {{when .Start}}.
+
+Your signup stands. If you cannot come at the new time, please cancel in the app so that someone else can take the place.`},
 		ShiftCancelled: {`Shift cancelled: {{.Title}}`,
 			`Hello{{with .Name}} {{.}}{{end}},
 

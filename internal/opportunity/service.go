@@ -33,6 +33,9 @@ type Occupancy interface {
 	// happen, refusing a capacity below the places taken and filling new places from the
 	// waitlist.
 	Resize(ctx context.Context, s Shift, capacity int, persist func() (Shift, error)) (Shift, error)
+	// Move changes a shift's times through persist while no signup for the shift can happen,
+	// and carries the new times over to its signups (their overlap checks and reminders).
+	Move(ctx context.Context, s Shift, persist func() (Shift, error)) (Shift, error)
 }
 
 // Watcher is told after every write which opportunity changed, e.g. the catalog.

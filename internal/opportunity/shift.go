@@ -124,21 +124,40 @@ func (s *Service) UpdateShift(ctx context.Context, actor auth.Actor, shiftID str
 	if err := in.apply(&probe, s.now()); err != nil {
 		return Shift{}, err
 	}
-	persist := func() (Shift, error) {
-		updated, err := s.repo.UpdateShift(ctx, shiftID, func(cur *Shift) error {
-			return in.apply(cur, s.now())
-		})
-		return updated, updateErr("opportunity: update shift", err)
+	persist := func(in ShiftInput) func() (Shift, error) {
+		return func() (Shift, error) {
+			updated, err := s.repo.UpdateShift(ctx, shiftID, func(cur *Shift) error {
+				return in.apply(cur, s.now())
+			})
+			return updated, updateErr("opportunity: update shift", err)
+		}
 	}
-	if in.Capacity != nil && *in.Capacity != sh.Capacity {
-		// Resize tells the watcher itself, once the places are settled.
-		return s.occupancy.Resize(ctx, sh, *in.Capacity, persist)
+	resized := in.Capacity != nil && *in.Capacity != sh.Capacity
+	moved := !probe.StartsAt.Equal(sh.StartsAt) || !probe.EndsAt.Equal(sh.EndsAt) || !probe.Deadline.Equal(sh.Deadline) ||
+		probe.TimeZone != sh.TimeZone
+	if !resized && !moved {
+		updated, err := persist(in)()
+		if err == nil {
+			s.changed(ctx, updated.OpportunityID)
+		}
+		return updated, err
 	}
-	updated, err := persist()
-	if err == nil {
-		s.changed(ctx, updated.OpportunityID)
+	// The signups follow a move, and places follow a resize; each tells the watcher itself.
+	updated := sh
+	if moved {
+		times := in
+		times.Capacity = nil
+		if updated, err = s.occupancy.Move(ctx, sh, persist(times)); err != nil {
+			return Shift{}, err
+		}
+		// The people signed up are told (the notices job) and their reminders follow.
+		s.events.Record(ctx, engagement.Event{Kind: engagement.ShiftChanged, ActorID: actor.UserID,
+			OrganisationID: updated.OrganisationID, OpportunityID: updated.OpportunityID, ShiftID: updated.ID})
 	}
-	return updated, err
+	if resized {
+		return s.occupancy.Resize(ctx, updated, *in.Capacity, persist(ShiftInput{Capacity: in.Capacity}))
+	}
+	return updated, nil
 }
 
 // CancelShift calls a shift off. Staff only.

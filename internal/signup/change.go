@@ -333,3 +333,30 @@ func updateErr(op string, err error) error {
 	}
 	return errs.Wrap(op, err)
 }
+
+// Move stores a shift's new times through persist and gives its signups the new times, in the
+// store and in the book, with the shift's writes held off meanwhile.
+func (s *Service) Move(ctx context.Context, sh opportunity.Shift, persist func() (opportunity.Shift, error)) (opportunity.Shift, error) {
+	unlock := s.shiftLocks.Lock(sh.ID)
+	defer unlock()
+	updated, err := persist()
+	if err != nil {
+		return opportunity.Shift{}, err
+	}
+	if err := s.repo.SetShiftTimes(ctx, sh.ID, updated.StartsAt, updated.Ends()); err != nil {
+		// The shift has its new times; the book reloads the signups' copies from the store
+		// before its next decision.
+		s.forget(sh.ID)
+		return opportunity.Shift{}, errs.Wrap("signup: move shift", err)
+	}
+	s.book.mu.Lock()
+	if l := s.book.shifts[sh.ID]; l != nil {
+		for _, e := range l.entries {
+			e.Start, e.End = updated.StartsAt, updated.Ends()
+			s.book.put(e)
+		}
+	}
+	s.book.mu.Unlock()
+	s.placesChanged(ctx, updated.OpportunityID)
+	return updated, nil
+}

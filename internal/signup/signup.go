@@ -82,4 +82,6 @@ type Repo interface {
 	// OfUser lists a volunteer's signups, newest first, older than the cursor ID (if any).
 	OfUser(ctx context.Context, userID, beforeID string, limit int) ([]Signup, error)
 	CountOfUser(ctx context.Context, userID string) (int, error)
+	// SetShiftTimes copies a shift's new start and end into all its signups.
+	SetShiftTimes(ctx context.Context, shiftID string, start, end time.Time) error
 }

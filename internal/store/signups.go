@@ -182,3 +182,18 @@ func (r *Signups) find(ctx context.Context, filter bson.D, opts ...options.Liste
 	}
 	return out, nil
 }
+
+// SetShiftTimes copies a shift's new times into its signups. The version moves on, so that a
+// concurrent read-modify-write of one of them starts again from the new times.
+func (r *Signups) SetShiftTimes(ctx context.Context, shiftID string, start, end time.Time) error {
+	set := bson.D{{Key: "shiftEnd", Value: end.UTC()}}
+	if !start.IsZero() {
+		set = append(set, bson.E{Key: "shiftStart", Value: start.UTC()})
+	}
+	_, err := r.s.coll(collSignups).UpdateMany(ctx, bson.D{{Key: "shiftId", Value: shiftID}},
+		bson.D{{Key: "$set", Value: set}, {Key: "$inc", Value: bson.D{{Key: "version", Value: 1}}}})
+	if err != nil {
+		return fmt.Errorf("store: shift times of signups: %w", err)
+	}
+	return nil
+}
