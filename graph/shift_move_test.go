@@ -69,7 +69,9 @@ func TestMovedShiftCarriesItsSignups(t *testing.T) {
 	}
 	var inbox struct {
 		Notifications struct {
-			Edges []struct{ Node struct{ Kind, Title, Body string } }
+			Edges []struct {
+				Node struct{ Kind, Title, Body string }
+			}
 		}
 	}
 	// The server learns of messages other processes create from the feed it polls.
