@@ -120,7 +120,9 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 		svc.Training.SetCredentialRetention(time.Duration(cfg.CredentialRetentionDays) * 24 * time.Hour)
 		stores := st.NotifyStores()
 		stores.Expirations = svc.Training
-		jobs := schedule.Jobs(schedule.Platform{Accounts: svc.Accounts, Notify: notify.NewJobs(stores, sender, owner, log),
+		notifications := notify.NewJobs(stores, sender, owner, log)
+		notifications.Reminders.SetLeads(cfg.ShiftReminderLeads)
+		jobs := schedule.Jobs(schedule.Platform{Accounts: svc.Accounts, Notify: notifications,
 			Leases: st.Leases(), Runs: st.JobRuns(), Replays: st.Replays(), Stats: stats.NewJob(st.Stats(), st.Outbox(), st.Stats()),
 			Training: svc.Training, GroupMeetings: svc.Groups, Retention: svc.Privacy})
 		runner, err := schedule.NewRunner(baseCtx, jobs, log,

@@ -80,7 +80,9 @@ func run(ctx context.Context, getenv func(string) string, args []string, logOut 
 	groups := group.NewService(st.Groups(), organisation.NewService(st.Organisations(), accounts), accounts, nil, nil, log)
 	stores := st.NotifyStores()
 	stores.Expirations = train
-	jobs := schedule.Jobs(schedule.Platform{Accounts: accounts, Notify: notify.NewJobs(stores, sender, owner, log),
+	notifications := notify.NewJobs(stores, sender, owner, log)
+	notifications.Reminders.SetLeads(cfg.ShiftReminderLeads)
+	jobs := schedule.Jobs(schedule.Platform{Accounts: accounts, Notify: notifications,
 		Leases: st.Leases(), Runs: st.JobRuns(), Stats: stats.NewJob(st.Stats(), st.Outbox(), st.Stats()), Training: train,
 		GroupMeetings: groups})
 	runner, err := schedule.NewRunner(ctx, jobs, log,

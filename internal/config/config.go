@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,8 @@ type Config struct {
 
 	// StatsK is the suppression threshold of the engagement statistics: no smaller count is shown.
 	StatsK int
+	// ShiftReminderLeads are how long before a shift's start its reminders are due.
+	ShiftReminderLeads []time.Duration
 
 	// CredentialRetentionDays is how long a verified credential is kept after the volunteer's
 	// last activity in the organisation.
@@ -84,6 +87,7 @@ var Vars = []Var{
 	{"RATE_LIMIT", "50", "requests per second per client address (bursts of twice as many); 0 disables"},
 	{"PERSISTED_QUERIES", "off", "`only`: run only the operations of mobile-contract/manifest.json"},
 	{"STATS_K", "5", "engagement statistics suppress every count below this (k-anonymity), 2 to 100"},
+	{"SHIFT_REMINDER_LEADS", "24h,2h", "when shift reminders are due before the start: 1 to 4 durations from 15m to 168h"},
 	{"CREDENTIAL_RETENTION_DAYS", "90", "days a verified credential is kept after the volunteer's last activity in the organisation, 1 to 3650"},
 	{"RETENTION_INACTIVE_MONTHS", "24", "months without activity after which an account is erased (with a warning first), 1 to 120; 0 keeps accounts"},
 	{"RETENTION_WARNING_DAYS", "30", "days before that erasure the person is warned by e-mail or in the app, 1 to 180"},
@@ -137,6 +141,7 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.PlatformAdmins = append(c.PlatformAdmins, email)
 	}
+	c.ShiftReminderLeads = p.leads("SHIFT_REMINDER_LEADS", []time.Duration{24 * time.Hour, 2 * time.Hour})
 	if strings.EqualFold(c.EmbeddedAddr, "off") {
 		c.EmbeddedAddr = ""
 	} else if c.Embedded() {
@@ -238,4 +243,26 @@ func (p *parser) loopback(name, addr string) {
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
 		p.fail(name, "must be a loopback address such as 127.0.0.1:27017, is %q (the embedded store has no authentication)", addr)
 	}
+}
+
+// leads reads a list of reminder lead times: distinct, each from 15 minutes to a week.
+func (p *parser) leads(name string, def []time.Duration) []time.Duration {
+	raw := strings.TrimSpace(p.getenv(name))
+	if raw == "" {
+		return def
+	}
+	var out []time.Duration
+	for _, part := range strings.Split(raw, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(part))
+		if err != nil || d < 15*time.Minute || d > 7*24*time.Hour || slices.Contains(out, d) {
+			p.fail(name, "must list distinct durations from 15m to 168h, such as 24h,2h; %q is not one", strings.TrimSpace(part))
+			return def
+		}
+		out = append(out, d)
+	}
+	if len(out) > 4 {
+		p.fail(name, "lists %d lead times; at most 4", len(out))
+		return def
+	}
+	return out
 }

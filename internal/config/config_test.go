@@ -91,3 +91,19 @@ func TestPlatformAdminsAreNormalisedAndChecked(t *testing.T) {
 		t.Fatalf("err = %v, want PLATFORM_ADMINS named", err)
 	}
 }
+
+func TestShiftReminderLeads(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil || len(c.ShiftReminderLeads) != 2 || c.ShiftReminderLeads[0] != 24*time.Hour || c.ShiftReminderLeads[1] != 2*time.Hour {
+		t.Fatalf("default leads = %v (%v), want 24h,2h", c.ShiftReminderLeads, err)
+	}
+	c, err = Load(env(map[string]string{"SHIFT_REMINDER_LEADS": "48h, 3h"}))
+	if err != nil || len(c.ShiftReminderLeads) != 2 || c.ShiftReminderLeads[0] != 48*time.Hour || c.ShiftReminderLeads[1] != 3*time.Hour {
+		t.Fatalf("leads = %v (%v), want 48h,3h", c.ShiftReminderLeads, err)
+	}
+	for _, bad := range []string{"5m", "24h,24h", "soon", "200h", "1h,2h,3h,4h,5h"} {
+		if _, err := Load(env(map[string]string{"SHIFT_REMINDER_LEADS": bad})); err == nil || !strings.Contains(err.Error(), "SHIFT_REMINDER_LEADS") {
+			t.Errorf("SHIFT_REMINDER_LEADS=%s: err = %v, want it named", bad, err)
+		}
+	}
+}

@@ -63,6 +63,19 @@ func NewReminders(svc *Service, signups Signups, shifts Shifts, leads []time.Dur
 	return &Reminders{svc: svc, signups: signups, shifts: shifts, leads: leads, handled: map[string]time.Time{}}
 }
 
+// SetLeads replaces the reminder times before a shift (see config SHIFT_REMINDER_LEADS); call it
+// before the first run.
+func (r *Reminders) SetLeads(leads []time.Duration) {
+	if len(leads) == 0 {
+		return
+	}
+	leads = slices.Clone(leads)
+	slices.SortFunc(leads, func(a, b time.Duration) int { return int(b - a) })
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.leads = leads
+}
+
 // ReminderKey is the idempotency key of the reminder of a signup at a lead time.
 func ReminderKey(signupID string, lead time.Duration) string {
 	return reminderPrefix + signupID + ":" + leadLabel(lead)

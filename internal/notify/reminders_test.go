@@ -174,3 +174,24 @@ func TestRemindersThatNoLongerFitAreNotSent(t *testing.T) {
 		}
 	}
 }
+
+// TestReminderLeadsAreConfigurable: with leads of 48 h and 3 h, a shift in three hours gets
+// the 3 h reminder and none at the default 2 h.
+func TestReminderLeadsAreConfigurable(t *testing.T) {
+	procs := processes(t, 1)
+	c := newClock(friday10)
+	f := newFixture(t, procs[0], "Tafel")
+	sh := f.shift(friday10.Add(3 * time.Hour))
+	id := f.signup(sh, f.user("lead@example.org", "de"), 1, signup.Confirmed, time.Date(2030, 4, 1, 0, 0, 0, 0, berlin))
+	j := jobs(procs[0], nil, "w", c)
+	j.Reminders.SetLeads([]time.Duration{3 * time.Hour, 48 * time.Hour})
+	if n, err := j.Reminders.Run(t.Context()); err != nil || n != 1 {
+		t.Fatalf("created %d (%v), want 1", n, err)
+	}
+	for lead, want := range map[time.Duration]bool{3 * time.Hour: true, 2 * time.Hour: false, 48 * time.Hour: false} {
+		_, err := j.Service.Message(t.Context(), notify.MessageID(notify.ReminderKey(id, lead), notify.InApp))
+		if got := err == nil; got != want {
+			t.Errorf("reminder %v before: stored = %v (%v), want %v", lead, got, err, want)
+		}
+	}
+}
