@@ -212,3 +212,34 @@ func TestCancelledMeetingNotice(t *testing.T) {
 		}
 	}
 }
+
+// TestMovedMeetingNotice: the members who answered are told the new time, once per move, in
+// neutral words for a sensitive group.
+func TestMovedMeetingNotice(t *testing.T) {
+	w := newWorld(t)
+	s := w.service(t, true)
+	svc := notify.NewService(w.st.Outbox(), w.st.Outbox(), w.st.Accounts(), w.st.Outbox(), w.log)
+	s.SetNotifier(svc)
+	coord, g, m, members := meetingWithMembers(t, w, s, 5, 2, true)
+	if _, err := s.RSVP(t.Context(), members[0], m.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	to := m.StartsAt.Add(48 * time.Hour)
+	for range 2 {
+		if _, err := s.Move(t.Context(), coord, m.ID, to, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msg, err := svc.Message(t.Context(), notify.MessageID(notify.MeetingMovedKey(m.ID, members[0].UserID, to), notify.InApp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg.Title != "Gruppentreffen verlegt" || strings.Contains(msg.Body, g.Name) ||
+		!strings.Contains(msg.Body, notify.When(to.In(m.Location()), "de")) {
+		t.Fatalf("notice for a sensitive group: %q / %q", msg.Title, msg.Body)
+	}
+	// Who did not answer is not told.
+	if _, err := svc.Message(t.Context(), notify.MessageID(notify.MeetingMovedKey(m.ID, members[1].UserID, to), notify.InApp)); err == nil {
+		t.Fatal("a member who did not answer was told")
+	}
+}

@@ -406,7 +406,7 @@ func (s *Service) Move(ctx context.Context, actor auth.Actor, meetingID string, 
 	if !endsAt.IsZero() && (!endsAt.After(startsAt) || endsAt.Sub(startsAt) > MaxDurationMinutes*time.Minute) {
 		return MeetingView{}, errs.InvalidField("endsAt", "the end must be after the start, at most %d hours later", MaxDurationMinutes/60)
 	}
-	return s.changeMeeting(ctx, actor, meetingID, func(m *Meeting) error {
+	mv, err := s.changeMeeting(ctx, actor, meetingID, func(m *Meeting) error {
 		if m.Status == Cancelled {
 			return errs.E(errs.Conflict, "this meeting is cancelled")
 		}
@@ -417,6 +417,10 @@ func (s *Service) Move(ctx context.Context, actor auth.Actor, meetingID string, 
 		m.StartsAt, m.EndsAt, m.Moved = startsAt, end, true
 		return nil
 	})
+	if err == nil {
+		s.noticeMoved(ctx, mv.Meeting)
+	}
+	return mv, err
 }
 
 func (s *Service) changeMeeting(ctx context.Context, actor auth.Actor, meetingID string, change func(*Meeting) error) (MeetingView, error) {

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -122,6 +123,12 @@ func MeetingCancelledKey(meetingID, userID string) string {
 	return "meeting-cancelled:" + meetingID + ":" + userID
 }
 
+// MeetingMovedKey is the idempotency key of a member's notice that a meeting moved to a time:
+// each move to another time is told once.
+func MeetingMovedKey(meetingID, userID string, to time.Time) string {
+	return "meeting-moved:" + meetingID + ":" + userID + ":" + strconv.FormatInt(to.Unix(), 10)
+}
+
 // MeetingPromotedKey is the idempotency key of a member's notice that they moved up from a
 // meeting's waitlist.
 func MeetingPromotedKey(meetingID, userID string) string {
@@ -143,6 +150,21 @@ func (s *Service) MeetingPromoted(ctx context.Context, g group.Group, m group.Me
 // MeetingCancelled tells the members who said they would come to a group meeting that it is
 // off, once per member and meeting. For a sensitive group the notice names neither the group
 // nor the reason, in the app or by e-mail.
+func (s *Service) MeetingMoved(ctx context.Context, g group.Group, m group.Meeting, userIDs []string) error {
+	reqs := make([]Request, 0, len(userIDs))
+	for _, id := range userIDs {
+		r := Request{Key: MeetingMovedKey(m.ID, id, m.StartsAt), UserID: id, Kind: MeetingMoved,
+			Data: Data{Title: g.Name, Start: m.StartsAt.In(m.Location())}, Deadline: m.StartsAt}
+		if g.Sensitive {
+			r.Kind, r.Data.Title, r.Sensitive = MeetingMovedNeutral, "", true
+		}
+		reqs = append(reqs, r)
+	}
+	_, err := s.Enqueue(ctx, reqs)
+	return err
+}
+
+// MeetingCancelled tells the members who answered a meeting's RSVP that it is off.
 func (s *Service) MeetingCancelled(ctx context.Context, g group.Group, m group.Meeting, userIDs []string) error {
 	reqs := make([]Request, 0, len(userIDs))
 	for _, id := range userIDs {

@@ -77,6 +77,10 @@ const (
 	// MeetingCancelledNeutral does so without naming a sensitive group.
 	MeetingCancelled        Kind = "MEETING_CANCELLED"
 	MeetingCancelledNeutral Kind = "MEETING_CANCELLED_NEUTRAL"
+	// MeetingMoved tells them a meeting's new time; MeetingMovedNeutral without naming a
+	// sensitive group.
+	MeetingMoved        Kind = "MEETING_MOVED"
+	MeetingMovedNeutral Kind = "MEETING_MOVED_NEUTRAL"
 	// MeetingPromoted tells a member on a meeting's waitlist that they have a place;
 	// MeetingPromotedNeutral does so without naming a sensitive group.
 	MeetingPromoted        Kind = "MEETING_PROMOTED"

@@ -85,6 +85,16 @@ Falls Sie nicht mehr kommen können, sagen Sie bitte in der App ab.`},
 das Gruppentreffen „{{.Title}}“ {{when .Start}} findet nicht statt.{{with .Reason}}
 
 Dazu wurde geschrieben: {{.}}{{end}}`},
+		MeetingMoved: {`Neue Zeit: {{.Title}}`,
+			`Guten Tag{{with .Name}} {{.}}{{end}},
+
+das Gruppentreffen „{{.Title}}“ wurde verlegt. Es beginnt jetzt {{when .Start}}.
+
+Falls Sie zur neuen Zeit nicht kommen können, sagen Sie bitte in der App ab.`},
+		MeetingMovedNeutral: {`Gruppentreffen verlegt`,
+			`Guten Tag,
+
+Ihr Gruppentreffen wurde verlegt. Es beginnt jetzt {{when .Start}}.`},
 		MeetingCancelledNeutral: {`Gruppentreffen abgesagt`,
 			`Guten Tag,
 
@@ -187,6 +197,16 @@ If you can no longer come, please say so in the app.`},
 the group meeting “{{.Title}}” {{when .Start}} will not take place.{{with .Reason}}
 
 The note says: {{.}}{{end}}`},
+		MeetingMoved: {`New time: {{.Title}}`,
+			`Hello{{with .Name}} {{.}}{{end}},
+
+the group meeting “{{.Title}}” has been moved. It now starts {{when .Start}}.
+
+If you cannot come at the new time, please cancel in the app.`},
+		MeetingMovedNeutral: {`Group meeting moved`,
+			`Hello,
+
+your group meeting has been moved. It now starts {{when .Start}}.`},
 		MeetingCancelledNeutral: {`Group meeting cancelled`,
 			`Hello,
 
