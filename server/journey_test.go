@@ -150,8 +150,21 @@ func TestVolunteerJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// A worker process tells her that she moved up, and reminds her of the shift in two hours.
+	// Her app listens for notifications; a worker process tells her that she moved up, and
+	// reminds her of the shift in two hours.
+	live, _, err := client.NotificationAdded(t.Context(), vol.subscriber(t, url))
+	if err != nil {
+		t.Fatal(err)
+	}
 	runJob(t, env, schedule.JobNotices)
+	select {
+	case msg := <-live:
+		if len(msg.Errors) > 0 || msg.Data == nil || msg.Data.NotificationAdded.Kind != "PROMOTED" {
+			t.Fatalf("live notification = %+v", msg)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no live notification of the promotion")
+	}
 	runJob(t, env, schedule.JobReminders)
 	unread := true
 	inbox, err := client.Notifications(t.Context(), vol, nil, nil, &unread)
