@@ -3127,7 +3127,7 @@ func (v *MySignupsResponse) GetMySignups() MySignupsMySignupsSignupConnection { 
 // NotificationAddedNotificationAddedNotification includes the requested fields of the GraphQL type Notification.
 type NotificationAddedNotificationAddedNotification struct {
 	Id string `json:"id"`
-	// SHIFT_REMINDER, PROMOTED, OPPORTUNITY_CANCELLED or SHIFT_CANCELLED.
+	// What it is about: SHIFT_REMINDER, PROMOTED, SHIFT_CHANGED, SHIFT_CANCELLED, OPPORTUNITY_CANCELLED, INVITATION, MEETING_REMINDER, MEETING_MOVED, MEETING_CANCELLED, MEETING_PROMOTED (each also as _NEUTRAL for sensitive groups), COORDINATOR_DIGEST, TRAINING_EXPIRING, CREDENTIAL_EXPIRING (and their _STAFF forms), ACCOUNT_INACTIVE.
 	Kind      string    `json:"kind"`
 	Title     string    `json:"title"`
 	Body      string    `json:"body"`
@@ -3353,7 +3353,7 @@ func (v *NotificationsNotificationsNotificationConnectionEdgesNotificationEdge) 
 // NotificationsNotificationsNotificationConnectionEdgesNotificationEdgeNodeNotification includes the requested fields of the GraphQL type Notification.
 type NotificationsNotificationsNotificationConnectionEdgesNotificationEdgeNodeNotification struct {
 	Id string `json:"id"`
-	// SHIFT_REMINDER, PROMOTED, OPPORTUNITY_CANCELLED or SHIFT_CANCELLED.
+	// What it is about: SHIFT_REMINDER, PROMOTED, SHIFT_CHANGED, SHIFT_CANCELLED, OPPORTUNITY_CANCELLED, INVITATION, MEETING_REMINDER, MEETING_MOVED, MEETING_CANCELLED, MEETING_PROMOTED (each also as _NEUTRAL for sensitive groups), COORDINATOR_DIGEST, TRAINING_EXPIRING, CREDENTIAL_EXPIRING (and their _STAFF forms), ACCOUNT_INACTIVE.
 	Kind      string     `json:"kind"`
 	Title     string     `json:"title"`
 	Body      string     `json:"body"`
