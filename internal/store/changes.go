@@ -12,6 +12,10 @@ import (
 
 const collChanges = "changes"
 
+// ChangesCollection is the catalog's change log, which servers poll; tests that count a
+// request's store calls leave it out.
+const ChangesCollection = collChanges
+
 type changeDoc struct {
 	ID            string    `bson:"_id"`
 	Origin        string    `bson:"origin"`

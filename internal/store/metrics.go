@@ -23,11 +23,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	return m
 }
 
-func commandMonitor(m *Metrics, onCommand func(string)) *event.CommandMonitor {
+func commandMonitor(m *Metrics, onCommand func(command, collection string)) *event.CommandMonitor {
 	return &event.CommandMonitor{
 		Started: func(_ context.Context, e *event.CommandStartedEvent) {
 			if onCommand != nil {
-				onCommand(e.CommandName)
+				coll, _ := e.Command.Lookup(e.CommandName).StringValueOK()
+				onCommand(e.CommandName, coll)
 			}
 		},
 		Succeeded: func(_ context.Context, e *event.CommandSucceededEvent) {

@@ -36,6 +36,10 @@ const (
 	collFeed           = "notificationFeed"
 	collPreferences    = "notificationPreferences"
 	collNotifyState    = "notifyState"
+
+	// NotificationFeedCollection is the feed of new in-app messages, which servers poll;
+	// tests that count a request's store calls leave it out.
+	NotificationFeedCollection = collFeed
 )
 
 func init() {

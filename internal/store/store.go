@@ -36,7 +36,7 @@ type Config struct {
 	Metrics      *Metrics
 	// OnCommand, if set, is called with the name of every command sent; tests count store
 	// round trips with it.
-	OnCommand func(command string)
+	OnCommand func(command, collection string)
 }
 
 // Store is a connection to the database.
