@@ -44,7 +44,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, first *int, aft
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Svc.Discovery.Search(ctx, text, opportunityFilter(filter), n, cursor)
+	p, err := r.Svc.Discovery.Search(ctx, viewer(ctx), text, opportunityFilter(filter), n, cursor)
 	if err != nil {
 		return nil, err
 	}

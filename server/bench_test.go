@@ -97,11 +97,12 @@ func startBench(b *testing.B) *benchServer {
 func serveBench(b *testing.B, env map[string]string) (string, *http.Client) {
 	b.Helper()
 	full := map[string]string{
-		"LISTEN_ADDR": "127.0.0.1:0",
-		"WORKER":      "off",
-		"RATE_LIMIT":  "0",
-		"LOG_LEVEL":   "error",
-		"JWT_SECRET":  benchSecret,
+		"LISTEN_ADDR":    "127.0.0.1:0",
+		"WORKER":         "off",
+		"RATE_LIMIT":     "0",
+		"ACCOUNT_LIMITS": "off",
+		"LOG_LEVEL":      "error",
+		"JWT_SECRET":     benchSecret,
 	}
 	for k, v := range env {
 		full[k] = v

@@ -164,7 +164,7 @@ func largeServer(b *testing.B) largeEnv {
 			return
 		}
 		env := envFrom(map[string]string{"DATA_DIR": dir, "EMBEDDED_MONGO_ADDR": "off", "LISTEN_ADDR": "127.0.0.1:0",
-			"WORKER": "off", "LOG_LEVEL": "error", "RATE_LIMIT": "0"})
+			"WORKER": "off", "LOG_LEVEL": "error", "RATE_LIMIT": "0", "ACCOUNT_LIMITS": "off"})
 		ready := make(chan string, 1)
 		t0 := time.Now()
 		go func() { largeErr = run(context.Background(), env, io.Discard, ready) }()

@@ -15,7 +15,8 @@ import (
 // wire builds the domain services on the store (see package app). shutdown writes what is
 // still buffered; call it after the last request.
 func wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.Logger, cfg config.Config) (graph.Services, func(), error) {
-	a, err := services.Wire(ctx, st, tokens, log, services.Config{Exclusive: cfg.Embedded(), StatsK: cfg.StatsK, PlatformAdmins: cfg.PlatformAdmins})
+	a, err := services.Wire(ctx, st, tokens, log, services.Config{Exclusive: cfg.Embedded(), StatsK: cfg.StatsK, PlatformAdmins: cfg.PlatformAdmins,
+		NoAccountLimits: !cfg.AccountLimits})
 	if err != nil {
 		return graph.Services{}, nil, err
 	}

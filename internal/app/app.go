@@ -22,6 +22,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/organisation"
 	"github.com/mitwirken/mitwirken/internal/privacy"
 	"github.com/mitwirken/mitwirken/internal/profile"
+	"github.com/mitwirken/mitwirken/internal/quota"
 	"github.com/mitwirken/mitwirken/internal/replay"
 	"github.com/mitwirken/mitwirken/internal/schedule"
 	"github.com/mitwirken/mitwirken/internal/signup"
@@ -39,6 +40,9 @@ type Config struct {
 	StatsK int
 	// PlatformAdmins are the e-mail addresses of the platform's operators.
 	PlatformAdmins []string
+	// NoAccountLimits turns off the per-account limits on signups, invitations and searches
+	// (package quota), for load tests that send as a few accounts.
+	NoAccountLimits bool
 	// Poll, when set, is how often changes written by other processes are read (the
 	// catalog's change log, new notifications, new groups); tests shorten it. Zero keeps each
 	// service's default.
@@ -115,6 +119,11 @@ func Wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 	orgs := organisation.NewService(st.Organisations(), accounts)
 	opps := opportunity.NewService(st.Opportunities(), orgs, events, log)
 	signups := signup.NewService(st.Signups(), opps, accounts, events, log, signup.Config{Exclusive: exclusive})
+	var limits *quota.Limits
+	if !cfg.NoAccountLimits {
+		limits = quota.New(quota.Defaults)
+	}
+	signups.SetQuota(limits)
 	opps.SetOccupancy(signups)
 	if exclusive {
 		if err := opps.KeepInMemory(ctx); err != nil {
@@ -138,6 +147,7 @@ func Wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 	disc := discovery.New(cat, profiles, signups, opps)
 	notifications := notify.NewService(st.Outbox(), st.Outbox(), st.Accounts(), st.Outbox(), log)
 	disc.SetNotifier(notifications)
+	disc.SetQuota(limits)
 
 	train := training.NewService(st.Training(), st.Credentials(), orgs, accounts, events, st.Signups(), log,
 		training.Config{Exclusive: exclusive})

@@ -41,6 +41,8 @@ type Config struct {
 
 	// StatsK is the suppression threshold of the engagement statistics: no smaller count is shown.
 	StatsK int
+	// AccountLimits limits signups, invitations and searches per account (package quota).
+	AccountLimits bool
 	// ShiftReminderLeads are how long before a shift's start its reminders are due.
 	ShiftReminderLeads []time.Duration
 
@@ -87,6 +89,7 @@ var Vars = []Var{
 	{"RATE_LIMIT", "50", "requests per second per client address (bursts of twice as many); 0 disables"},
 	{"PERSISTED_QUERIES", "off", "`only`: run only the operations of mobile-contract/manifest.json"},
 	{"STATS_K", "5", "engagement statistics suppress every count below this (k-anonymity), 2 to 100"},
+	{"ACCOUNT_LIMITS", "on", "limit signups, invitations and searches per account against abuse; `off` for load tests"},
 	{"SHIFT_REMINDER_LEADS", "24h,2h", "when shift reminders are due before the start: 1 to 4 durations from 15m to 168h"},
 	{"CREDENTIAL_RETENTION_DAYS", "90", "days a verified credential is kept after the volunteer's last activity in the organisation, 1 to 3650"},
 	{"RETENTION_INACTIVE_MONTHS", "24", "months without activity after which an account is erased (with a warning first), 1 to 120; 0 keeps accounts"},
@@ -141,6 +144,7 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 		c.PlatformAdmins = append(c.PlatformAdmins, email)
 	}
+	c.AccountLimits = p.boolean("ACCOUNT_LIMITS", true)
 	c.ShiftReminderLeads = p.leads("SHIFT_REMINDER_LEADS", []time.Duration{24 * time.Hour, 2 * time.Hour})
 	if strings.EqualFold(c.EmbeddedAddr, "off") {
 		c.EmbeddedAddr = ""

@@ -16,6 +16,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/match"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 	"github.com/mitwirken/mitwirken/internal/profile"
+	"github.com/mitwirken/mitwirken/internal/quota"
 	"github.com/mitwirken/mitwirken/internal/search"
 	"github.com/mitwirken/mitwirken/internal/training"
 )
@@ -39,6 +40,8 @@ type Staff interface {
 
 // Service serves discovery.
 type Service struct {
+	// quota limits searches and invitations per account.
+	quota       *quota.Limits
 	catalog     *catalog.Index
 	index       *search.Index
 	profiles    Profiles
@@ -153,7 +156,10 @@ type Hit struct {
 }
 
 // Search finds published opportunities by text, filtered like the opportunity list.
-func (s *Service) Search(ctx context.Context, text string, f opportunity.Filter, first int, after string) (Page[Hit], error) {
+func (s *Service) Search(ctx context.Context, actor auth.Actor, text string, f opportunity.Filter, first int, after string) (Page[Hit], error) {
+	if err := s.quota.Allow(actor, quota.Search); err != nil {
+		return Page[Hit]{}, err
+	}
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return Page[Hit]{}, errs.InvalidField("text", "type something to search for")

@@ -7,6 +7,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
+	"github.com/mitwirken/mitwirken/internal/quota"
 )
 
 // Notifier queues notifications.
@@ -32,6 +33,9 @@ func (s *Service) Invite(ctx context.Context, actor auth.Actor, shiftID, volunte
 	}
 	if !s.staff.IsStaff(ctx, actor, o.OrganisationID) {
 		return false, errs.E(errs.Forbidden, "only the organisation's staff can invite")
+	}
+	if err := s.quota.Allow(actor, quota.Invite); err != nil {
+		return false, err
 	}
 	if !o.Open() || sh.Status != opportunity.ShiftActive || !sh.Timed() && !sh.Deadline.After(s.now()) || sh.Timed() && !sh.StartsAt.After(s.now()) {
 		return false, errs.E(errs.Conflict, "this shift takes no signups")
@@ -64,3 +68,6 @@ func (s *Service) Invite(ctx context.Context, actor auth.Actor, shiftID, volunte
 	}
 	return len(outcomes) == 1 && outcomes[0] == notify.Created, nil
 }
+
+// SetQuota limits how many searches and invitations one account makes (see package quota).
+func (s *Service) SetQuota(q *quota.Limits) { s.quota = q }

@@ -6,6 +6,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
+	"github.com/mitwirken/mitwirken/internal/quota"
 )
 
 // SignUpPerson lets staff sign up, by ID, a person they act for (someone registered without a
@@ -26,6 +27,9 @@ func (s *Service) SignUpPerson(ctx context.Context, actor auth.Actor, shiftID, u
 func (s *Service) staffShift(ctx context.Context, actor auth.Actor, shiftID string) (opportunity.Shift, opportunity.Opportunity, error) {
 	if !actor.Authenticated() {
 		return opportunity.Shift{}, opportunity.Opportunity{}, errSignIn
+	}
+	if err := s.quota.Allow(actor, quota.SignUp); err != nil {
+		return opportunity.Shift{}, opportunity.Opportunity{}, err
 	}
 	sh, o, err := s.opps.Shift(ctx, actor, shiftID)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/keylock"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
+	"github.com/mitwirken/mitwirken/internal/quota"
 )
 
 // Opportunities is what the signup service needs to know about shifts and who runs them.
@@ -33,6 +34,8 @@ type Events interface {
 
 // Service signs volunteers up and keeps the places and waitlists of shifts.
 type Service struct {
+	// quota limits signups per account.
+	quota  *quota.Limits
 	repo   Repo
 	opps   Opportunities
 	users  Users
@@ -140,6 +143,9 @@ const maxAttempts = 12
 func (s *Service) SignUp(ctx context.Context, actor auth.Actor, shiftID string) (Signup, error) {
 	if !actor.Authenticated() {
 		return Signup{}, errSignIn
+	}
+	if err := s.quota.Allow(actor, quota.SignUp); err != nil {
+		return Signup{}, err
 	}
 	sh, o, err := s.opps.Shift(ctx, actor, shiftID)
 	if err != nil {
@@ -334,3 +340,6 @@ func (s *Service) get(ctx context.Context, id string) (Signup, error) {
 	}
 	return su, errs.Wrap("signup: get", err)
 }
+
+// SetQuota limits how many signups one account makes (see package quota).
+func (s *Service) SetQuota(q *quota.Limits) { s.quota = q }
