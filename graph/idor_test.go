@@ -56,7 +56,9 @@ func TestNoObjectOfAnotherPersonByID(t *testing.T) {
 		t.Fatal(err)
 	}
 	var inbox struct {
-		Notifications struct{ Edges []struct{ Node struct{ ID string } } }
+		Notifications struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	// The server learns of it from the feed it polls.
 	for deadline := time.Now().Add(10 * time.Second); len(inbox.Notifications.Edges) == 0 && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
@@ -130,7 +132,9 @@ func TestNoObjectOfAnotherPersonByID(t *testing.T) {
 		t.Fatalf("the prober lists %d signups", mine.MySignups.TotalCount)
 	}
 	// Nothing changed: the owner's signup stands.
-	var still struct{ MySignups struct{ Edges []struct{ Node signupView } } }
+	var still struct {
+		MySignups struct{ Edges []struct{ Node signupView } }
+	}
 	owner.Do(t, `{ mySignups { edges { node { id status } } } }`, nil).OK(t, &still)
 	if len(still.MySignups.Edges) != 1 || still.MySignups.Edges[0].Node.Status != "CONFIRMED" {
 		t.Fatalf("owner's signups after the probes = %+v", still.MySignups.Edges)
