@@ -306,3 +306,40 @@ func TestReplayedMutationsHaveOneEffect(t *testing.T) {
 	a.As(vol).Do(t, cancel, map[string]any{"id": id, "k": "app-key-signup-1"}).Fails(t, "BAD_USER_INPUT", "idempotencyKey")
 	a.As(vol).Do(t, signUp, map[string]any{"s": shiftID, "k": "short"}).Fails(t, "BAD_USER_INPUT", "idempotencyKey")
 }
+
+// TestReplayedCheckInsHaveOneEffect: a keyed check-in sent ten times at once is recorded once.
+func TestReplayedCheckInsHaveOneEffect(t *testing.T) {
+	a := newAPI(t)
+	a.HTTP = manyConnections
+	f := newFixture(t, a, nil)
+	shiftID := f.addShift(t, a, time.Now().Add(10*time.Minute), time.Hour, 5)
+	f.publish(t, a)
+	vol := a.volunteers(t, 1)[0]
+	var su struct{ SignUp struct{ Signup signupView } }
+	a.As(vol).Do(t, signUpMutation, map[string]any{"shift": shiftID}).OK(t, &su)
+	const checkIn = `mutation($id: ID!, $k: String) { checkIn(signupId: $id, idempotencyKey: $k) { signup { id status } } }`
+	statuses := make([]string, 10)
+	var wg sync.WaitGroup
+	for i := range statuses {
+		wg.Go(func() {
+			var out struct{ CheckIn struct{ Signup signupView } }
+			a.As(vol).Do(t, checkIn, map[string]any{"id": su.SignUp.Signup.ID, "k": "app-key-checkin-1"}).OK(t, &out)
+			statuses[i] = out.CheckIn.Signup.Status
+		})
+	}
+	wg.Wait()
+	for _, s := range statuses {
+		if s != "ATTENDED" {
+			t.Fatalf("replayed check-ins answered %v, want ATTENDED each time", statuses)
+		}
+	}
+	attended := 0
+	for _, e := range a.eventsOf(t, "signupId", su.SignUp.Signup.ID) {
+		if e.Kind == "ATTENDED" {
+			attended++
+		}
+	}
+	if attended != 1 {
+		t.Fatalf("%d attendances recorded, want 1", attended)
+	}
+}
