@@ -16,14 +16,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/mitwirken/mitwirken/graph"
+	services "github.com/mitwirken/mitwirken/internal/app" // the server's tests call the mobile app "app"
 	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/config"
-	"github.com/mitwirken/mitwirken/internal/lease"
 	"github.com/mitwirken/mitwirken/internal/mail"
-	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/privacy"
-	"github.com/mitwirken/mitwirken/internal/schedule"
-	"github.com/mitwirken/mitwirken/internal/stats"
 	"github.com/mitwirken/mitwirken/internal/store"
 	mobilecontract "github.com/mitwirken/mitwirken/mobile-contract"
 )
@@ -116,17 +113,9 @@ func run(ctx context.Context, getenv func(string) string, logOut io.Writer, read
 		if err != nil {
 			return err
 		}
-		owner := lease.NewOwner()
 		svc.Training.SetCredentialRetention(time.Duration(cfg.CredentialRetentionDays) * 24 * time.Hour)
-		stores := st.NotifyStores()
-		stores.Expirations = svc.Training
-		notifications := notify.NewJobs(stores, sender, owner, log)
-		notifications.Reminders.SetLeads(cfg.ShiftReminderLeads)
-		jobs := schedule.Jobs(schedule.Platform{Accounts: svc.Accounts, Notify: notifications,
-			Leases: st.Leases(), Runs: st.JobRuns(), Replays: st.Replays(), Stats: stats.NewJob(st.Stats(), st.Outbox(), st.Stats()),
-			Training: svc.Training, GroupMeetings: svc.Groups, Retention: svc.Privacy})
-		runner, err := schedule.NewRunner(baseCtx, jobs, log,
-			schedule.WithLeases(lease.NewManager(st.Leases(), owner, log)), schedule.WithRunLog(st.JobRuns()))
+		runner, err := services.Runner(baseCtx, st, services.JobParts{Accounts: svc.Accounts, Expirations: svc.Training,
+			Training: svc.Training, GroupMeetings: svc.Groups, Retention: svc.Privacy}, sender, cfg.ShiftReminderLeads, log)
 		if err != nil {
 			return err
 		}

@@ -20,15 +20,13 @@ import (
 	"time"
 
 	"github.com/mitwirken/mitwirken/internal/account"
+	"github.com/mitwirken/mitwirken/internal/app"
 	"github.com/mitwirken/mitwirken/internal/auth"
 	"github.com/mitwirken/mitwirken/internal/config"
 	"github.com/mitwirken/mitwirken/internal/group"
 	"github.com/mitwirken/mitwirken/internal/lease"
 	"github.com/mitwirken/mitwirken/internal/mail"
-	"github.com/mitwirken/mitwirken/internal/notify"
 	"github.com/mitwirken/mitwirken/internal/organisation"
-	"github.com/mitwirken/mitwirken/internal/schedule"
-	"github.com/mitwirken/mitwirken/internal/stats"
 	"github.com/mitwirken/mitwirken/internal/store"
 	"github.com/mitwirken/mitwirken/internal/training"
 )
@@ -72,21 +70,14 @@ func run(ctx context.Context, getenv func(string) string, args []string, logOut 
 		return err
 	}
 	accounts := account.NewService(st.Accounts(), st.Throttle(), tokens, log)
-	owner := lease.NewOwner()
+	orgs := organisation.NewService(st.Organisations(), accounts)
 	// The worker only reads and prunes training records, so the training service records no events.
-	train := training.NewService(st.Training(), st.Credentials(), organisation.NewService(st.Organisations(), accounts), accounts,
+	train := training.NewService(st.Training(), st.Credentials(), orgs, accounts,
 		nil, st.Signups(), log, training.Config{CredentialRetention: time.Duration(cfg.CredentialRetentionDays) * 24 * time.Hour})
 	// The worker only expands meeting schedules, which records no events and checks no roles.
-	groups := group.NewService(st.Groups(), organisation.NewService(st.Organisations(), accounts), accounts, nil, nil, log)
-	stores := st.NotifyStores()
-	stores.Expirations = train
-	notifications := notify.NewJobs(stores, sender, owner, log)
-	notifications.Reminders.SetLeads(cfg.ShiftReminderLeads)
-	jobs := schedule.Jobs(schedule.Platform{Accounts: accounts, Notify: notifications,
-		Leases: st.Leases(), Runs: st.JobRuns(), Stats: stats.NewJob(st.Stats(), st.Outbox(), st.Stats()), Training: train,
-		GroupMeetings: groups})
-	runner, err := schedule.NewRunner(ctx, jobs, log,
-		schedule.WithLeases(lease.NewManager(st.Leases(), owner, log)), schedule.WithRunLog(st.JobRuns()))
+	groups := group.NewService(st.Groups(), orgs, accounts, nil, nil, log)
+	runner, err := app.Runner(ctx, st, app.JobParts{Accounts: accounts, Expirations: train, Training: train, GroupMeetings: groups},
+		sender, cfg.ShiftReminderLeads, log)
 	if err != nil {
 		return err
 	}

@@ -62,16 +62,3 @@ func (r *Consents) ConsentsOf(ctx context.Context, userID string) ([]consent.Rec
 	}
 	return out, nil
 }
-
-// DeleteConsentsOf removes a user's history when their account is erased. Consents staff
-// recorded keep no trace of the person either.
-func (r *Consents) DeleteConsentsOf(ctx context.Context, userID string) error {
-	if _, err := r.s.coll(collConsents).DeleteMany(ctx, bson.D{{Key: "userId", Value: userID}}); err != nil {
-		return fmt.Errorf("store: delete consents: %w", err)
-	}
-	if _, err := r.s.coll(collConsents).UpdateMany(ctx, bson.D{{Key: "recordedBy", Value: userID}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "recordedBy", Value: ""}}}}); err != nil {
-		return fmt.Errorf("store: delete consents: %w", err)
-	}
-	return nil
-}

@@ -62,13 +62,9 @@ func (r *JobRuns) RecentRuns(ctx context.Context, job string, limit int) ([]sche
 	if limit > 0 {
 		opts.SetLimit(int64(limit))
 	}
-	cur, err := r.s.coll(collJobRuns).Find(ctx, filter, opts)
+	docs, err := findAll[jobRunDoc](ctx, r.s, collJobRuns, filter, opts)
 	if err != nil {
-		return nil, fmt.Errorf("store: job runs: %w", err)
-	}
-	var docs []jobRunDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, fmt.Errorf("store: job runs: %w", err)
+		return nil, err
 	}
 	out := make([]schedule.Run, len(docs))
 	for i, d := range docs {

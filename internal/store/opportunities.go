@@ -262,7 +262,11 @@ func (r *Opportunities) ShiftsOf(ctx context.Context, opportunityIDs []string) (
 
 // AllShifts lists every shift, for loading them into memory.
 func (r *Opportunities) AllShifts(ctx context.Context) ([]opportunity.Shift, error) {
-	docs, err := findAll[shiftDoc](ctx, r.s, collShifts, bson.D{})
+	return r.shifts(ctx, bson.D{})
+}
+
+func (r *Opportunities) shifts(ctx context.Context, filter bson.D) ([]opportunity.Shift, error) {
+	docs, err := findAll[shiftDoc](ctx, r.s, collShifts, filter)
 	if err != nil {
 		return nil, err
 	}
@@ -276,14 +280,5 @@ func (r *Opportunities) AllShifts(ctx context.Context) ([]opportunity.Shift, err
 // ShiftsStarting lists the timed shifts starting in (from, to]. It scans on the embedded store;
 // the weekly digest calls it once per run.
 func (r *Opportunities) ShiftsStarting(ctx context.Context, from, to time.Time) ([]opportunity.Shift, error) {
-	docs, err := findAll[shiftDoc](ctx, r.s, collShifts, bson.D{{Key: "startsAt", Value: bson.D{
-		{Key: "$gt", Value: from.UTC()}, {Key: "$lte", Value: to.UTC()}}}})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]opportunity.Shift, len(docs))
-	for i := range docs {
-		out[i] = docs[i].shift()
-	}
-	return out, nil
+	return r.shifts(ctx, bson.D{{Key: "startsAt", Value: bson.D{{Key: "$gt", Value: from.UTC()}, {Key: "$lte", Value: to.UTC()}}}})
 }

@@ -328,6 +328,7 @@ func (a *Accounts) Rekey(ctx context.Context, u account.User, oldEmail string) e
 // (a daily job), with projections.
 func (r *PrivacyRecords) LastActivity(ctx context.Context) (map[string]time.Time, error) {
 	out := map[string]time.Time{}
+	exists := map[string]bool{}
 	sources := []struct {
 		coll, user string
 		times      []string
@@ -351,6 +352,9 @@ func (r *PrivacyRecords) LastActivity(ctx context.Context) (map[string]time.Time
 			if id == "" {
 				continue
 			}
+			if src.coll == collUsers {
+				exists[id] = true
+			}
 			for _, f := range src.times {
 				if t, ok := d[f].(bson.DateTime); ok && t.Time().After(out[id]) {
 					out[id] = t.Time()
@@ -359,16 +363,6 @@ func (r *PrivacyRecords) LastActivity(ctx context.Context) (map[string]time.Time
 		}
 	}
 	// Only accounts count: other collections may name people who are gone.
-	users, err := findAll[struct {
-		ID string `bson:"_id"`
-	}](ctx, r.s, collUsers, bson.D{}, options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, err
-	}
-	exists := make(map[string]bool, len(users))
-	for _, u := range users {
-		exists[u.ID] = true
-	}
 	for id := range out {
 		if !exists[id] {
 			delete(out, id)

@@ -312,9 +312,14 @@ func (r *Stats) Secret(ctx context.Context) ([]byte, error) {
 	if _, err := rand.Read(secret); err != nil {
 		return nil, fmt.Errorf("store: statistics secret: %w", err)
 	}
-	if _, err := insertNew(ctx, r.s, collStatState, []statSecretDoc{{ID: id, Secret: secret}}); err != nil {
+	inserted, err := insertNew(ctx, r.s, collStatState, []statSecretDoc{{ID: id, Secret: secret}})
+	if err != nil {
 		return nil, err
 	}
+	if inserted[0] {
+		return secret, nil
+	}
+	// Another process inserted its secret first: use that one.
 	d, err = findOne[statSecretDoc](ctx, r.s, collStatState, id)
 	if err != nil {
 		return nil, err
