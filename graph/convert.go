@@ -50,7 +50,11 @@ func nullIfNotFound[T any](v T, err error) (*T, error) {
 
 // load follows an object edge through the request's batch loader.
 func load[T any](ctx context.Context, l *dataloadgen.Loader[string, T], id string) (*T, error) {
-	v, err := l.Load(ctx, id)
+	return loaded(l.Load(ctx, id))
+}
+
+// loaded maps a loader's answer: an unknown ID is NOT_FOUND.
+func loaded[T any](v T, err error) (*T, error) {
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, errs.E(errs.NotFound, "object not found")
 	}

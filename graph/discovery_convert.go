@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mitwirken/mitwirken/graph/model"
+	"github.com/mitwirken/mitwirken/internal/account"
 	"github.com/mitwirken/mitwirken/internal/discovery"
 	"github.com/mitwirken/mitwirken/internal/group"
 	"github.com/mitwirken/mitwirken/internal/match"
@@ -108,8 +109,13 @@ func searchConnection(p discovery.Page[discovery.Hit], view func(group.Group) gr
 
 func suggestions(ctx context.Context, list []discovery.Suggestion) ([]*model.VolunteerSuggestion, error) {
 	out := make([]*model.VolunteerSuggestion, len(list))
+	// All users asked for first, so that they load in one batch.
+	users := make([]func() (account.User, error), len(list))
 	for i, s := range list {
-		u, err := load(ctx, loadersFrom(ctx).users, s.UserID)
+		users[i] = loadersFrom(ctx).users.LoadThunk(ctx, s.UserID)
+	}
+	for i, s := range list {
+		u, err := loaded(users[i]())
 		if err != nil {
 			return nil, err
 		}

@@ -132,6 +132,9 @@ func Wire(ctx context.Context, st *store.Store, tokens *auth.Tokens, log *slog.L
 		if err := accounts.KeepUsersInMemory(ctx); err != nil {
 			return nil, err
 		}
+		if err := orgs.KeepInMemory(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if err := signups.Preload(ctx); err != nil {
 		return nil, err

@@ -194,20 +194,6 @@ func (s *Service) Required(ctx context.Context, userID string) ([]State, error) 
 	return out, nil
 }
 
-// Granted reports whether the user's latest decision on p is a grant.
-func (s *Service) Granted(ctx context.Context, userID string, p Purpose) (bool, error) {
-	states, _, err := s.Of(ctx, userID)
-	if err != nil {
-		return false, err
-	}
-	for _, st := range states {
-		if st.Purpose == p {
-			return st.Granted, nil
-		}
-	}
-	return false, nil
-}
-
 // GrantedWith reports whether the latest decision on p that staff of the organisation
 // recorded is a grant. Parental consent is taken by one organisation for its own tasks: a
 // coordinator elsewhere cannot open every organisation's tasks to a child by recording it.

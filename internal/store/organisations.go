@@ -115,3 +115,16 @@ func (r *Organisations) WithMember(ctx context.Context, userID string) ([]organi
 	}
 	return out, nil
 }
+
+// AllOrganisations lists every organisation, for loading them into memory.
+func (r *Organisations) AllOrganisations(ctx context.Context) ([]organisation.Organisation, error) {
+	docs, err := findAll[organisationDoc](ctx, r.s, collOrganisations, bson.D{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]organisation.Organisation, len(docs))
+	for i := range docs {
+		out[i] = docs[i].organisation()
+	}
+	return out, nil
+}

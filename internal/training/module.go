@@ -159,23 +159,6 @@ func (s *Service) Get(ctx context.Context, actor auth.Actor, id string) (Module,
 	return m, nil
 }
 
-// ByIDs returns the modules with the IDs whatever their status, for loaders; callers show
-// drafts only to staff.
-func (s *Service) ByIDs(ctx context.Context, ids []string) (map[string]Module, error) {
-	out := make(map[string]Module, len(ids))
-	for _, id := range ids {
-		m, err := s.module(ctx, id)
-		if errs.Is(err, errs.NotFound) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out[id] = m
-	}
-	return out, nil
-}
-
 // Page is a page of modules.
 type Page struct {
 	Items   []Module
