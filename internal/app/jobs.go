@@ -16,10 +16,14 @@ import (
 // JobParts are the domain services the scheduled jobs call; the server passes its own, the
 // worker builds the few it needs. A nil part leaves its jobs out.
 type JobParts struct {
-	Accounts      *account.Service
-	Expirations   notify.Expirations
-	Training      interface{ Prune(context.Context) (int64, error) }
-	GroupMeetings interface{ Expand(context.Context) (int64, error) }
+	Accounts    *account.Service
+	Expirations notify.Expirations
+	Training    interface {
+		Prune(context.Context) (int64, error)
+	}
+	GroupMeetings interface {
+		Expand(context.Context) (int64, error)
+	}
 	// Retention needs the server's memory of what it erases: only the server passes it.
 	Retention interface {
 		RunRetention(context.Context) (int64, error)
