@@ -5,13 +5,13 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode"
 
 	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/input"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
+	"github.com/mitwirken/mitwirken/internal/tz"
 )
 
 // Limits on group input.
@@ -113,19 +113,12 @@ func cleanJoinPolicy(field string, p JoinPolicy) (JoinPolicy, error) {
 	return "", errs.InvalidField(field, "joinPolicy must be OPEN or ON_REQUEST")
 }
 
-var zones sync.Map // name → *time.Location
-
 // zone returns the location of a stored zone name; UTC if unknown.
 func zone(name string) *time.Location {
-	if loc, ok := zones.Load(name); ok {
-		return loc.(*time.Location)
+	if loc, ok := tz.Load(name); ok {
+		return loc
 	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC
-	}
-	zones.Store(name, loc)
-	return loc
+	return time.UTC
 }
 
 // checkMode enforces what each mode needs: a place on site, a link online, both for hybrid.

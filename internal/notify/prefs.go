@@ -3,10 +3,10 @@ package notify
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/mitwirken/mitwirken/internal/errs"
+	"github.com/mitwirken/mitwirken/internal/tz"
 )
 
 // Clock is a time of day in minutes after midnight.
@@ -67,26 +67,15 @@ func (p Preferences) Channels() []Channel {
 	return out
 }
 
-var zones sync.Map // name → *time.Location
-
 // Location is the user's time zone; the default zone if the name is unknown.
 func (p Preferences) Location() *time.Location {
-	name := p.TimeZone
-	if name == "" {
-		name = DefaultTimeZone
+	if loc, ok := tz.Load(p.TimeZone); ok && p.TimeZone != "" {
+		return loc
 	}
-	if loc, ok := zones.Load(name); ok {
-		return loc.(*time.Location)
+	if loc, ok := tz.Load(DefaultTimeZone); ok {
+		return loc
 	}
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		if name == DefaultTimeZone {
-			return time.UTC
-		}
-		return Preferences{}.Location()
-	}
-	zones.Store(name, loc)
-	return loc
+	return time.UTC
 }
 
 // quiet returns the quiet period that contains t, if any.

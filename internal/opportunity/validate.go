@@ -6,12 +6,12 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 	_ "time/tzdata" // time zones must resolve the same on every machine
 
 	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/input"
+	"github.com/mitwirken/mitwirken/internal/tz"
 )
 
 // Limits on opportunity and shift input.
@@ -171,17 +171,10 @@ func loadZone(field, name string) (string, *time.Location, error) {
 	return name, loc, nil
 }
 
-var zones sync.Map // name → *time.Location; LoadLocation reads the database on every call
-
 // Zone returns the shift's location for showing its times; UTC if the name is unknown.
 func (s Shift) Zone() *time.Location {
-	if loc, ok := zones.Load(s.TimeZone); ok {
-		return loc.(*time.Location)
+	if loc, ok := tz.Load(s.TimeZone); ok {
+		return loc
 	}
-	loc, err := time.LoadLocation(s.TimeZone)
-	if err != nil {
-		return time.UTC
-	}
-	zones.Store(s.TimeZone, loc)
-	return loc
+	return time.UTC
 }

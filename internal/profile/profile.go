@@ -6,6 +6,8 @@ package profile
 import (
 	"context"
 	"time"
+
+	"github.com/mitwirken/mitwirken/internal/tz"
 )
 
 // Window is a weekly time of availability in the volunteer's time zone; From and To are
@@ -53,10 +55,10 @@ type Profile struct {
 
 // Zone is the profile's time zone, Europe/Berlin when unset or unknown.
 func (p Profile) Zone() *time.Location {
-	if loc, err := time.LoadLocation(p.TimeZone); err == nil && p.TimeZone != "" {
+	if loc, ok := tz.Load(p.TimeZone); ok && p.TimeZone != "" {
 		return loc
 	}
-	loc, _ := time.LoadLocation(DefaultTimeZone)
+	loc, _ := tz.Load(DefaultTimeZone)
 	return loc
 }
 
