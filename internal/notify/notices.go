@@ -2,9 +2,7 @@ package notify
 
 import (
 	"context"
-	"fmt"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -77,23 +75,6 @@ func NewNotices(svc *Service, events EventLog, marks Watermarks, signups Signups
 // NoticeKey is the idempotency key of the notice about an event to a user.
 func NoticeKey(eventID, userID string) string { return "event:" + eventID + ":" + userID }
 
-// idTime is the creation second of an ObjectID in hex.
-func idTime(id string) (time.Time, bool) {
-	if len(id) < 8 {
-		return time.Time{}, false
-	}
-	s, err := strconv.ParseUint(id[:8], 16, 32)
-	if err != nil {
-		return time.Time{}, false
-	}
-	return time.Unix(int64(s), 0), true
-}
-
-// idFloor is the smallest ObjectID hex of the second of t.
-func idFloor(t time.Time) string {
-	return fmt.Sprintf("%08x", uint32(t.Unix())) + "0000000000000000"
-}
-
 // Run reads the events since the watermark and creates their notices; it reports how many
 // messages it created. Running it again creates nothing new.
 func (n *Notices) Run(ctx context.Context) (int64, error) {
@@ -109,11 +90,11 @@ func (n *Notices) Run(ctx context.Context) (int64, error) {
 		return 0, errs.Wrap("notify: read watermark", err)
 	}
 	from := now
-	if t, ok := idTime(mark); ok {
+	if t, ok := engagement.IDTime(mark); ok {
 		from = t
 	}
 	started := time.Now()
-	events, err := n.events.EventsAfter(ctx, idFloor(from.Add(-noticeOverlap)), noticeKinds)
+	events, err := n.events.EventsAfter(ctx, engagement.IDFloor(from.Add(-noticeOverlap)), noticeKinds)
 	if err != nil {
 		return 0, errs.Wrap("notify: read events", err)
 	}

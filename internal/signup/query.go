@@ -66,14 +66,8 @@ func (s *Service) HoldsPlaceIn(ctx context.Context, actor auth.Actor, opportunit
 	if !actor.Authenticated() {
 		return false, nil
 	}
-	if !s.exclusive {
-		list, err := s.repo.Current(ctx, s.now(), "", actor.UserID)
-		if err != nil {
-			return false, errs.Wrap("signup: holds place", err)
-		}
-		s.book.mu.Lock()
-		s.book.installUser(actor.UserID, list)
-		s.book.mu.Unlock()
+	if err := s.refreshUser(ctx, actor.UserID, "signup: holds place"); err != nil {
+		return false, err
 	}
 	s.book.mu.Lock()
 	defer s.book.mu.Unlock()
@@ -177,14 +171,8 @@ func (s *Service) ConfirmedOf(ctx context.Context, userID string, from time.Time
 // Commitments returns the volunteer's confirmed shift times and the shifts with an active
 // signup, for matching.
 func (s *Service) Commitments(ctx context.Context, userID string) (busy [][2]time.Time, active map[string]bool, err error) {
-	if !s.exclusive {
-		list, err := s.repo.Current(ctx, s.now(), "", userID)
-		if err != nil {
-			return nil, nil, errs.Wrap("signup: commitments", err)
-		}
-		s.book.mu.Lock()
-		s.book.installUser(userID, list)
-		s.book.mu.Unlock()
+	if err := s.refreshUser(ctx, userID, "signup: commitments"); err != nil {
+		return nil, nil, err
 	}
 	s.book.mu.Lock()
 	defer s.book.mu.Unlock()

@@ -114,15 +114,25 @@ func (s *Service) ensure(ctx context.Context, sh opportunity.Shift, userID strin
 		s.book.installShift(sh.ID, list)
 		s.book.mu.Unlock()
 	}
-	if userID != "" && !s.exclusive {
-		list, err := s.repo.Current(ctx, s.now(), "", userID)
-		if err != nil {
-			return errs.Wrap("signup: load volunteer", err)
-		}
-		s.book.mu.Lock()
-		s.book.installUser(userID, list)
-		s.book.mu.Unlock()
+	if userID != "" {
+		return s.refreshUser(ctx, userID, "signup: load volunteer")
 	}
+	return nil
+}
+
+// refreshUser reloads a volunteer's current signups into the book, unless this process is the
+// only writer and the book is complete.
+func (s *Service) refreshUser(ctx context.Context, userID, op string) error {
+	if s.exclusive {
+		return nil
+	}
+	list, err := s.repo.Current(ctx, s.now(), "", userID)
+	if err != nil {
+		return errs.Wrap(op, err)
+	}
+	s.book.mu.Lock()
+	s.book.installUser(userID, list)
+	s.book.mu.Unlock()
 	return nil
 }
 

@@ -3,8 +3,10 @@ package stats
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mitwirken/mitwirken/internal/engagement"
@@ -38,6 +40,24 @@ type Job struct {
 	now    func() time.Time
 	settle time.Duration
 	batch  int
+
+	// secret keys the volunteer pseudonyms; it never changes, so it is read once.
+	secretMu sync.Mutex
+	secret   []byte
+}
+
+// pseudonymSecret returns the secret, reading it from the store the first time.
+func (j *Job) pseudonymSecret(ctx context.Context) ([]byte, error) {
+	j.secretMu.Lock()
+	defer j.secretMu.Unlock()
+	if j.secret == nil {
+		s, err := j.store.Secret(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("stats: read the pseudonym secret: %w", err)
+		}
+		j.secret = s
+	}
+	return j.secret, nil
 }
 
 // JobOption tunes the job.
@@ -60,16 +80,13 @@ func NewJob(store Store, marks Watermarks, shifts Shifts, opts ...JobOption) *Jo
 	return j
 }
 
-// idBefore is the smallest ObjectID (hex) of second t: every ID created before t is lower.
-func idBefore(t time.Time) string { return fmt.Sprintf("%08x%016x", uint32(t.Unix()), 0) }
-
 // Run folds the events after the watermark and returns how many it read.
 func (j *Job) Run(ctx context.Context) (int64, error) {
 	wm, err := j.marks.Watermark(ctx, WatermarkName)
 	if err != nil {
 		return 0, fmt.Errorf("stats: read watermark: %w", err)
 	}
-	before := idBefore(j.now().Add(-j.settle))
+	before := engagement.IDFloor(j.now().Add(-j.settle))
 	var n int64
 	if wm == "" {
 		var events []LoggedEvent
@@ -202,9 +219,9 @@ func (j *Job) fold(ctx context.Context, events []LoggedEvent, through string) er
 	if len(byKey) == 0 {
 		return nil
 	}
-	secret, err := j.store.Secret(ctx)
+	secret, err := j.pseudonymSecret(ctx)
 	if err != nil {
-		return fmt.Errorf("stats: read the pseudonym secret: %w", err)
+		return err
 	}
 	var orgs []string
 	for _, t := range byKey {
@@ -265,7 +282,7 @@ func apply(p Pack, events []LoggedEvent, t *touched, through string, names *pseu
 				copied[k] = true
 				b.Active = slices.Clone(b.Active)
 				b.HoursVolunteers = slices.Clone(b.HoursVolunteers)
-				b.Shifts = clone(b.Shifts)
+				b.Shifts = maps.Clone(b.Shifts)
 			}
 			out = append(out, b)
 		}
@@ -294,17 +311,6 @@ func apply(p Pack, events []LoggedEvent, t *touched, through string, names *pseu
 	}
 	p.Through = through
 	return p
-}
-
-func clone[M ~map[K]V, K comparable, V any](m M) M {
-	if m == nil {
-		return nil
-	}
-	out := make(M, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // count adds one event to a bucket.
