@@ -2,6 +2,7 @@ package training
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/mitwirken/mitwirken/internal/errs"
@@ -103,9 +104,13 @@ func (s *Service) Erase(ctx context.Context, userID, pseudonym string) error {
 			}
 		}
 	}
-	// Holdings of others name the person as verifier.
+	// Holdings of others that name the person as verifier are read again.
 	s.people.mu.Lock()
-	clear(s.people.m)
+	for id, h := range s.people.m {
+		if slices.ContainsFunc(h.credentials, func(c Credential) bool { return c.VerifiedBy == userID }) {
+			delete(s.people.m, id)
+		}
+	}
 	s.people.mu.Unlock()
 	return nil
 }

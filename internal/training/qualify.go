@@ -3,6 +3,8 @@ package training
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -128,12 +130,20 @@ func (s *Service) Expiring(ctx context.Context, from, to time.Time) ([]notify.Ex
 // outlasts.
 func (s *Service) renewed(ctx context.Context, comps []Completion) (map[string]bool, error) {
 	out := map[string]bool{}
+	// One holding per person, however many of their completions end soon.
+	held := map[string][]Completion{}
 	for _, c := range comps {
+		if _, ok := held[c.UserID]; ok {
+			continue
+		}
 		h, err := s.holding(ctx, c.UserID)
 		if err != nil {
 			return nil, err
 		}
-		for _, o := range h.completions {
+		held[c.UserID] = h.completions
+	}
+	for _, c := range comps {
+		for _, o := range held[c.UserID] {
 			if o.ModuleID == c.ModuleID && o.ID != c.ID && (o.ValidUntil.IsZero() || o.ValidUntil.After(c.ValidUntil)) {
 				out["training:"+c.ID] = true
 			}
@@ -143,9 +153,5 @@ func (s *Service) renewed(ctx context.Context, comps []Completion) (map[string]b
 }
 
 func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
+	return slices.Collect(maps.Keys(m))
 }
