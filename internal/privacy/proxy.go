@@ -167,13 +167,7 @@ func (s *Service) emailOff(ctx context.Context, userID string, on bool) error {
 	if s.proxies.Prefs == nil {
 		return nil
 	}
-	p, err := s.proxies.Prefs.Preferences(ctx, userID)
-	if err != nil {
-		return err
-	}
-	p.Email = on
-	_, err = s.proxies.Prefs.SetPreferences(ctx, p)
-	return err
+	return consent.EmailEffect{Notify: s.proxies.Prefs}.ConsentChanged(ctx, userID, consent.Email, on)
 }
 
 // SignUpProxy signs a person the organisation acts for up for a shift of that organisation.

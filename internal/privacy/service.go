@@ -182,7 +182,7 @@ func (s *Service) EraseVolunteer(ctx context.Context, actor auth.Actor, orgID, u
 		Action: audit.VolunteerErased, Reason: why}); err != nil {
 		return err
 	}
-	return s.erase(ctx, u)
+	return s.eraseChecked(ctx, u)
 }
 
 func (s *Service) check(ctx context.Context, userID string) error {
@@ -202,6 +202,11 @@ func (s *Service) erase(ctx context.Context, u account.User) error {
 	if err := s.check(ctx, u.ID); err != nil {
 		return err
 	}
+	return s.eraseChecked(ctx, u)
+}
+
+// eraseChecked is erase once the holders have agreed (check).
+func (s *Service) eraseChecked(ctx context.Context, u account.User) error {
 	pseudonym, err := newPseudonym()
 	if err != nil {
 		return err
