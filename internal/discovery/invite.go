@@ -37,7 +37,7 @@ func (s *Service) Invite(ctx context.Context, actor auth.Actor, shiftID, volunte
 	if err := s.quota.Allow(actor, quota.Invite); err != nil {
 		return false, err
 	}
-	if !o.Open() || sh.Status != opportunity.ShiftActive || !sh.Timed() && !sh.Deadline.After(s.now()) || sh.Timed() && !sh.StartsAt.After(s.now()) {
+	if opportunity.TakesSignups(o, sh, s.now()) != nil {
 		return false, errs.E(errs.Conflict, "this shift takes no signups")
 	}
 	p, err := s.profiles.Of(ctx, volunteerID)

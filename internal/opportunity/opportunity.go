@@ -5,6 +5,8 @@ package opportunity
 import (
 	"context"
 	"time"
+
+	"github.com/mitwirken/mitwirken/internal/errs"
 )
 
 // Mode says where a task happens.
@@ -149,4 +151,20 @@ type Repo interface {
 	UpdateShift(ctx context.Context, id string, change func(*Shift) error) (Shift, error)
 	// ShiftsOf returns the shifts of the opportunities, by opportunity.
 	ShiftsOf(ctx context.Context, opportunityIDs []string) (map[string][]Shift, error)
+}
+
+// TakesSignups says why the shift takes no signups at now, or nil when it does: the
+// opportunity is published, the shift active and not begun (or its deadline not passed).
+func TakesSignups(o Opportunity, sh Shift, now time.Time) error {
+	switch {
+	case !o.Open():
+		return errs.E(errs.Conflict, "this opportunity is not open for signups")
+	case sh.Status != ShiftActive:
+		return errs.E(errs.Conflict, "this shift is cancelled")
+	case sh.Timed() && !now.Before(sh.StartsAt):
+		return errs.E(errs.Conflict, "this shift has already begun")
+	case !sh.Timed() && !now.Before(sh.Deadline):
+		return errs.E(errs.Conflict, "the deadline of this task has passed")
+	}
+	return nil
 }

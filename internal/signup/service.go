@@ -310,17 +310,7 @@ func overlapError(other entry) error {
 }
 
 func (s *Service) checkOpen(sh opportunity.Shift, o opportunity.Opportunity) error {
-	switch {
-	case !o.Open():
-		return errs.E(errs.Conflict, "this opportunity is not open for signups")
-	case sh.Status != opportunity.ShiftActive:
-		return errs.E(errs.Conflict, "this shift is cancelled")
-	case sh.Timed() && !s.now().Before(sh.StartsAt):
-		return errs.E(errs.Conflict, "this shift has already begun")
-	case !sh.Timed() && !s.now().Before(sh.Deadline):
-		return errs.E(errs.Conflict, "the deadline of this task has passed")
-	}
-	return nil
+	return opportunity.TakesSignups(o, sh, s.now())
 }
 
 func (s *Service) recordSignup(ctx context.Context, su Signup, by string) {
