@@ -2,14 +2,12 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/group"
 	"github.com/mitwirken/mitwirken/internal/opportunity"
 )
@@ -115,14 +113,7 @@ func (r *Groups) NewID() string { return newID() }
 
 // insert stores a document; errs.ErrDuplicate when one of its unique keys is taken.
 func (r *Groups) insert(ctx context.Context, coll string, doc any) error {
-	_, err := r.s.coll(coll).InsertOne(ctx, doc)
-	if isDuplicate(err) {
-		return errs.ErrDuplicate
-	}
-	if err != nil {
-		return fmt.Errorf("store: insert into %s: %w", coll, err)
-	}
-	return nil
+	return insertOne(ctx, r.s, coll, doc)
 }
 
 // InsertGroup stores a new group.

@@ -9,7 +9,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/lease"
 )
 
@@ -61,15 +60,8 @@ var _ lease.Store = (*Leases)(nil)
 
 // InsertClaim stores a claim; errs.ErrDuplicate when its ID is taken.
 func (r *Leases) InsertClaim(ctx context.Context, c lease.Claim) error {
-	_, err := r.s.coll(collLeases).InsertOne(ctx, leaseDoc{ID: c.ID, Job: c.Job, Owner: c.Owner, Slot: c.Slot.UTC(),
+	return insertOne(ctx, r.s, collLeases, leaseDoc{ID: c.ID, Job: c.Job, Owner: c.Owner, Slot: c.Slot.UTC(),
 		Round: c.Round, Tenure: c.Tenure, AcquiredAt: c.AcquiredAt.UTC(), ExpiresAt: c.ExpiresAt.UTC()})
-	if isDuplicate(err) {
-		return errs.ErrDuplicate
-	}
-	if err != nil {
-		return fmt.Errorf("store: insert lease claim: %w", err)
-	}
-	return nil
 }
 
 // Claim returns errs.ErrNotFound for an unknown id.

@@ -10,7 +10,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/mitwirken/mitwirken/internal/account"
-	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/privacy"
 	"github.com/mitwirken/mitwirken/internal/signup"
 )
@@ -306,11 +305,8 @@ func (r *Profiles) Delete(ctx context.Context, userID string) error {
 
 // Rekey claims the user's new address, stores the user and releases the old address.
 func (a *Accounts) Rekey(ctx context.Context, u account.User, oldEmail string) error {
-	if _, err := a.s.coll(collEmails).InsertOne(ctx, emailDoc{Email: u.Email, UserID: u.ID}); err != nil {
-		if isDuplicate(err) {
-			return errs.ErrDuplicate
-		}
-		return fmt.Errorf("store: claim email: %w", err)
+	if err := insertOne(ctx, a.s, collEmails, emailDoc{Email: u.Email, UserID: u.ID}); err != nil {
+		return err
 	}
 	if _, err := a.s.coll(collUsers).UpdateOne(ctx, bson.D{{Key: "_id", Value: u.ID}}, bson.D{{Key: "$set", Value: bson.D{
 		{Key: "email", Value: u.Email}, {Key: "passwordHash", Value: u.PasswordHash}}}}); err != nil {

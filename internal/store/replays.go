@@ -7,7 +7,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/replay"
 )
 
@@ -39,14 +38,7 @@ func (r *Replays) Replay(ctx context.Context, id string) (replay.Record, error) 
 
 // PutReplay inserts a record; errs.ErrDuplicate when the ID exists.
 func (r *Replays) PutReplay(ctx context.Context, rec replay.Record) error {
-	_, err := r.s.coll(collReplays).InsertOne(ctx, replayDoc{ID: rec.ID, Operation: rec.Operation, ResultID: rec.ResultID, CreatedAt: rec.CreatedAt.UTC()})
-	if isDuplicate(err) {
-		return errs.ErrDuplicate
-	}
-	if err != nil {
-		return fmt.Errorf("store: put replay: %w", err)
-	}
-	return nil
+	return insertOne(ctx, r.s, collReplays, replayDoc{ID: rec.ID, Operation: rec.Operation, ResultID: rec.ResultID, CreatedAt: rec.CreatedAt.UTC()})
 }
 
 // PruneReplays deletes records older than the time: the app replays within hours, not weeks.

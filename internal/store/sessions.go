@@ -8,7 +8,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/mitwirken/mitwirken/internal/account"
-	"github.com/mitwirken/mitwirken/internal/errs"
 )
 
 const (
@@ -71,17 +70,10 @@ func (a *Accounts) RevokeSession(ctx context.Context, id string, at time.Time) e
 
 // InsertRefreshToken stores a token; errs.ErrDuplicate when its parent already has a successor.
 func (a *Accounts) InsertRefreshToken(ctx context.Context, t account.RefreshToken) error {
-	_, err := a.s.coll(collRefreshTokens).InsertOne(ctx, refreshTokenDoc{
+	return insertOne(ctx, a.s, collRefreshTokens, refreshTokenDoc{
 		Hash: t.Hash, SessionID: t.SessionID, ParentHash: t.ParentHash, UserID: t.UserID,
 		CreatedAt: t.CreatedAt.UTC(), ExpiresAt: t.ExpiresAt.UTC(),
 	})
-	if isDuplicate(err) {
-		return errs.ErrDuplicate
-	}
-	if err != nil {
-		return fmt.Errorf("store: insert refresh token: %w", err)
-	}
-	return nil
 }
 
 // RefreshToken returns errs.ErrNotFound for an unknown hash.

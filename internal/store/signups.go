@@ -9,7 +9,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/signup"
 )
 
@@ -82,14 +81,7 @@ func (r *Signups) NewID() string { return newID() }
 
 // Insert stores a signup; errs.ErrDuplicate when one of its keys is taken.
 func (r *Signups) Insert(ctx context.Context, su signup.Signup) error {
-	_, err := r.s.coll(collSignups).InsertOne(ctx, signupToDoc(su))
-	if isDuplicate(err) {
-		return errs.ErrDuplicate
-	}
-	if err != nil {
-		return fmt.Errorf("store: insert signup: %w", err)
-	}
-	return nil
+	return insertOne(ctx, r.s, collSignups, signupToDoc(su))
 }
 
 // ByID returns errs.ErrNotFound for an unknown id.

@@ -10,7 +10,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/training"
 )
 
@@ -153,13 +152,7 @@ func versionID(moduleID string, version int) string { return moduleID + "@" + st
 func (r *Training) InsertVersion(ctx context.Context, m training.Module) error {
 	d := moduleToDoc(m)
 	d.ID = versionID(m.ID, m.Version)
-	if _, err := r.s.coll(collModuleVersions).InsertOne(ctx, d); err != nil {
-		if isDuplicate(err) {
-			return errs.ErrDuplicate
-		}
-		return fmt.Errorf("store: insert module version: %w", err)
-	}
-	return nil
+	return insertOne(ctx, r.s, collModuleVersions, d)
 }
 
 // ModuleVersion returns a published version; errs.ErrNotFound if it was never published.

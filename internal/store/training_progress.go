@@ -7,7 +7,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
-	"github.com/mitwirken/mitwirken/internal/errs"
 	"github.com/mitwirken/mitwirken/internal/training"
 )
 
@@ -47,13 +46,7 @@ func (r *Training) InsertAttempt(ctx context.Context, a training.Attempt) error 
 	d := quizAttemptDoc{ID: a.Key(), UserID: a.UserID,
 		ModuleID: a.ModuleID, Version: a.Version, Day: a.Day, Number: a.Number, At: a.At.UTC(), ScorePercent: a.ScorePercent,
 		Passed: a.Passed, Wrong: nonNil(a.Wrong)}
-	if _, err := r.s.coll(collAttempts).InsertOne(ctx, d); err != nil {
-		if isDuplicate(err) {
-			return errs.ErrDuplicate
-		}
-		return fmt.Errorf("store: insert attempt: %w", err)
-	}
-	return nil
+	return insertOne(ctx, r.s, collAttempts, d)
 }
 
 // Attempts counts a user's attempts at a module on a day.
@@ -164,13 +157,7 @@ type lessonDoneDoc struct {
 func (r *Training) InsertLessonDone(ctx context.Context, l training.LessonDone) error {
 	d := lessonDoneDoc{ID: l.Key(), UserID: l.UserID, ModuleID: l.ModuleID,
 		Version: l.Version, LessonID: l.LessonID, At: l.At.UTC()}
-	if _, err := r.s.coll(collLessonsDone).InsertOne(ctx, d); err != nil {
-		if isDuplicate(err) {
-			return errs.ErrDuplicate
-		}
-		return fmt.Errorf("store: insert lesson done: %w", err)
-	}
-	return nil
+	return insertOne(ctx, r.s, collLessonsDone, d)
 }
 
 // LessonsDone lists the lessons the user finished.

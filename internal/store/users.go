@@ -51,11 +51,8 @@ func newID() string { return bson.NewObjectID().Hex() }
 // wins, then writes the user.
 func (a *Accounts) InsertUser(ctx context.Context, u *account.User) error {
 	u.ID = newID()
-	if _, err := a.s.coll(collEmails).InsertOne(ctx, emailDoc{Email: u.Email, UserID: u.ID}); err != nil {
-		if isDuplicate(err) {
-			return errs.ErrDuplicate
-		}
-		return fmt.Errorf("store: claim email: %w", err)
+	if err := insertOne(ctx, a.s, collEmails, emailDoc{Email: u.Email, UserID: u.ID}); err != nil {
+		return err
 	}
 	doc := userDoc{ID: u.ID, Email: u.Email, DisplayName: u.DisplayName, PasswordHash: u.PasswordHash,
 		Locale: string(u.Locale), CreatedAt: u.CreatedAt.UTC()}

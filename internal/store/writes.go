@@ -2,11 +2,14 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/mitwirken/mitwirken/internal/errs"
 )
 
 // collection is a MongoDB collection whose writes can be serialised in this process.
@@ -72,4 +75,17 @@ func isFerretDB(ctx context.Context, db *mongo.Database) bool {
 	}
 	_, ok := info["ferretdbVersion"]
 	return ok
+}
+
+// insertOne inserts a document; errs.ErrDuplicate when one of its unique keys is taken, which
+// is how the store's invariants (one place per seat, one claim per lease slot) are decided.
+func insertOne(ctx context.Context, s *Store, collection string, doc any) error {
+	_, err := s.coll(collection).InsertOne(ctx, doc)
+	if isDuplicate(err) {
+		return errs.ErrDuplicate
+	}
+	if err != nil {
+		return fmt.Errorf("store: insert into %s: %w", collection, err)
+	}
+	return nil
 }
