@@ -155,7 +155,6 @@ func (r *Opportunities) Update(ctx context.Context, id string, change func(*oppo
 			return err
 		}
 		next := opportunityToDoc(&o)
-		next.Revision = d.Revision
 		*d = next
 		return nil
 	})
@@ -234,7 +233,6 @@ func (r *Opportunities) UpdateShift(ctx context.Context, id string, change func(
 			return err
 		}
 		next := shiftToDoc(&sh)
-		next.Revision = d.Revision
 		*d = next
 		return nil
 	})

@@ -93,7 +93,6 @@ func (r *Organisations) Update(ctx context.Context, id string, change func(*orga
 			return err
 		}
 		next := organisationToDoc(&o)
-		next.Revision = d.Revision
 		*d = next
 		return nil
 	})

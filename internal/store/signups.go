@@ -115,7 +115,6 @@ func (r *Signups) Update(ctx context.Context, id string, change func(*signup.Sig
 			return err
 		}
 		next := signupToDoc(su)
-		next.Revision = d.Revision
 		*d = next
 		return nil
 	})

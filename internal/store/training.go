@@ -135,7 +135,6 @@ func (r *Training) UpdateModule(ctx context.Context, id string, change func(*tra
 			return err
 		}
 		next := moduleToDoc(m)
-		next.Revision = d.Revision
 		*d = next
 		return nil
 	})
