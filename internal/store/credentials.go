@@ -52,11 +52,7 @@ func (r *Credentials) PutCredential(ctx context.Context, c training.Credential) 
 	d := credentialDoc{ID: c.ID, OrganisationID: c.OrganisationID, UserID: c.UserID, Kind: c.Kind,
 		DocumentDate: c.DocumentDate.Time(), SeenDate: c.SeenDate.Time(), ValidUntil: c.ValidUntil.Time(),
 		VerifiedBy: c.VerifiedBy, RecordedAt: c.RecordedAt.UTC()}
-	_, err := r.s.coll(collCredentials).ReplaceOne(ctx, bson.D{{Key: "_id", Value: c.ID}}, d, options.Replace().SetUpsert(true))
-	if err != nil {
-		return fmt.Errorf("store: put credential: %w", err)
-	}
-	return nil
+	return replaceUpsert(ctx, r.s, collCredentials, c.ID, d)
 }
 
 // Credential returns errs.ErrNotFound for an unknown id.

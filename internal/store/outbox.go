@@ -695,19 +695,8 @@ func (o *Outbox) Preferences(ctx context.Context, ids []string) (map[string]noti
 
 // SetPreferences stores a user's choices, replacing earlier ones.
 func (o *Outbox) SetPreferences(ctx context.Context, p notify.Preferences) error {
-	unlock := o.s.locks.Lock(collPreferences + "/" + p.UserID)
-	defer unlock()
-	d := preferencesDoc{UserID: p.UserID, InApp: p.InApp, Email: p.Email, QuietStart: int(p.QuietStart), QuietEnd: int(p.QuietEnd),
-		TimeZone: p.TimeZone, UpdatedAt: time.Now().UTC()}
-	_, err := o.s.coll(collPreferences).ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.UserID}}, d, options.Replace().SetUpsert(true))
-	if isDuplicate(err) {
-		// Another process inserted it between our read and write: replace again.
-		_, err = o.s.coll(collPreferences).ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.UserID}}, d)
-	}
-	if err != nil {
-		return fmt.Errorf("store: set notification preferences: %w", err)
-	}
-	return nil
+	return replaceUpsert(ctx, o.s, collPreferences, p.UserID, preferencesDoc{UserID: p.UserID, InApp: p.InApp, Email: p.Email,
+		QuietStart: int(p.QuietStart), QuietEnd: int(p.QuietEnd), TimeZone: p.TimeZone, UpdatedAt: time.Now().UTC()})
 }
 
 type stateDoc struct {
@@ -730,17 +719,7 @@ func (o *Outbox) Watermark(ctx context.Context, name string) (string, error) {
 
 // SetWatermark stores a job's position.
 func (o *Outbox) SetWatermark(ctx context.Context, name, value string) error {
-	unlock := o.s.locks.Lock(collNotifyState + "/" + name)
-	defer unlock()
-	d := stateDoc{ID: name, Value: value, UpdatedAt: time.Now().UTC()}
-	_, err := o.s.coll(collNotifyState).ReplaceOne(ctx, bson.D{{Key: "_id", Value: name}}, d, options.Replace().SetUpsert(true))
-	if isDuplicate(err) {
-		_, err = o.s.coll(collNotifyState).ReplaceOne(ctx, bson.D{{Key: "_id", Value: name}}, d)
-	}
-	if err != nil {
-		return fmt.Errorf("store: set watermark: %w", err)
-	}
-	return nil
+	return replaceUpsert(ctx, o.s, collNotifyState, name, stateDoc{ID: name, Value: value, UpdatedAt: time.Now().UTC()})
 }
 
 // recipientDoc is the part of a user a message needs.

@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/mitwirken/mitwirken/internal/profile"
 )
@@ -81,11 +79,7 @@ func profileToDoc(p profile.Profile) profileDoc {
 
 // Put stores the whole profile; the last writer wins, as only its owner writes it.
 func (r *Profiles) Put(ctx context.Context, p profile.Profile) error {
-	_, err := r.s.coll(collProfiles).ReplaceOne(ctx, bson.D{{Key: "_id", Value: p.UserID}}, profileToDoc(p), options.Replace().SetUpsert(true))
-	if err != nil {
-		return fmt.Errorf("store: put profile: %w", err)
-	}
-	return nil
+	return replaceUpsert(ctx, r.s, collProfiles, p.UserID, profileToDoc(p))
 }
 
 // All lists every profile.

@@ -89,3 +89,18 @@ func insertOne(ctx context.Context, s *Store, collection string, doc any) error 
 	}
 	return nil
 }
+
+// replaceUpsert stores doc under id, replacing what is there. Two processes inserting the same
+// new id at once make one upsert fail on the unique _id; that one replaces again.
+func replaceUpsert(ctx context.Context, s *Store, collection, id string, doc any) error {
+	unlock := s.locks.Lock(collection + "/" + id)
+	defer unlock()
+	_, err := s.coll(collection).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc, options.Replace().SetUpsert(true))
+	if isDuplicate(err) {
+		_, err = s.coll(collection).ReplaceOne(ctx, bson.D{{Key: "_id", Value: id}}, doc)
+	}
+	if err != nil {
+		return fmt.Errorf("store: replace in %s: %w", collection, err)
+	}
+	return nil
+}
